@@ -1,0 +1,25 @@
+// What the running kernel supports, learned from its answers to real calls
+// rather than from probes up front, cached, safe to use from any thread.
+#pragma once
+
+#include <cstddef>
+
+namespace sysbpf::features {
+
+// Object names (map_name, prog_name) arrived in Linux 4.15. Until a kernel
+// refuses a named call, names are assumed to work.
+bool names_refused() noexcept;
+void note_names_refused() noexcept;
+
+// libbpf_set_memlock_rlim(): -EBUSY once the limit has been raised.
+int set_memlock_rlim(std::size_t bytes) noexcept;
+
+// Called after a create/load failed with EPERM. On kernels that still charge
+// BPF memory to RLIMIT_MEMLOCK (before 5.11), raises the limit once, as
+// libbpf does, and returns true: the caller should retry. Otherwise false.
+bool raise_memlock_after_eperm() noexcept;
+
+// Test hook: forget everything learned.
+void reset_for_tests() noexcept;
+
+} // namespace sysbpf::features

@@ -1,0 +1,268 @@
+// Maps on the real kernel: create, element operations, documented errors.
+#include "harness/harness.hpp"
+#include "kernel_helpers.hpp"
+
+#include <bpf/bpf.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/sysinfo.h>
+#include <vector>
+
+using namespace selftest;
+
+TEST_CASE("map_create: hash map with a name, visible in map info")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_HASH, "st_hash", 4, 8, 64, nullptr));
+    REQUIRE(fd >= 3);
+    CHECK(cloexec(fd));
+    bpf_map_info info{};
+    __u32 len = sizeof(info);
+    REQUIRE(bpf_obj_get_info_by_fd(fd, &info, &len) == 0);
+    CHECK(info.type == BPF_MAP_TYPE_HASH);
+    CHECK(info.key_size == 4);
+    CHECK(info.value_size == 8);
+    CHECK(info.max_entries == 64);
+    CHECK(std::string(info.name) == "st_hash");
+}
+
+TEST_CASE("map_create: a 20-character name is cut to 15")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_ARRAY, "abcdefghijklmnopqrst", 4, 4, 1, nullptr));
+    REQUIRE(fd >= 3);
+    bpf_map_info info{};
+    __u32 len = sizeof(info);
+    REQUIRE(bpf_obj_get_info_by_fd(fd, &info, &len) == 0);
+    CHECK(std::string(info.name) == "abcdefghijklmno");
+}
+
+TEST_CASE("map_create: opts flags reach the kernel (BPF_F_NO_PREALLOC)")
+{
+    LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_HASH, nullptr, 4, 4, 8, &o));
+    REQUIRE(fd >= 3);
+    bpf_map_info info{};
+    __u32 len = sizeof(info);
+    REQUIRE(bpf_obj_get_info_by_fd(fd, &info, &len) == 0);
+    CHECK(info.map_flags == BPF_F_NO_PREALLOC);
+}
+
+TEST_CASE("map_create: errors")
+{
+    int before = open_fd_count();
+    SECTION("EINVAL for key_size 0 on a hash map")
+    {
+        errno = 0;
+        CHECK(bpf_map_create(BPF_MAP_TYPE_HASH, nullptr, 0, 4, 1, nullptr) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("EINVAL for an unknown map type")
+    {
+        CHECK(bpf_map_create((bpf_map_type)9999, nullptr, 4, 4, 1, nullptr) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("EINVAL for a name with a character the kernel refuses")
+    {
+        CHECK(bpf_map_create(BPF_MAP_TYPE_ARRAY, "bad name!", 4, 4, 1, nullptr) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("EINVAL for opts with sz 1, before the kernel is asked")
+    {
+        bpf_map_create_opts o{};
+        o.sz = 1;
+        CHECK(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, &o) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("EBADF for an inner_map_fd that is not open")
+    {
+        LIBBPF_OPTS(bpf_map_create_opts, o, .inner_map_fd = 100000);
+        CHECK(bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, nullptr, 4, 4, 1, &o) == -EBADF);
+        CHECK(errno == EBADF);
+    }
+    CHECK(open_fd_count() == before);
+}
+
+TEST_CASE("map elements: update, lookup, next key, delete on a hash map")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_HASH, nullptr, sizeof(__u32), sizeof(__u64), 8, nullptr));
+    REQUIRE(fd >= 3);
+    for (__u32 k = 1; k <= 3; k++) {
+        __u64 v = k * 100;
+        REQUIRE(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST) == 0);
+    }
+    __u32 k = 2;
+    __u64 v = 0;
+    REQUIRE(bpf_map_lookup_elem(fd, &k, &v) == 0);
+    CHECK(v == 200);
+
+    std::vector<__u32> seen;
+    __u32 next = 0;
+    const __u32 *cur = nullptr;
+    __u32 prev = 0;
+    while (bpf_map_get_next_key(fd, cur, &next) == 0) {
+        seen.push_back(next);
+        prev = next;
+        cur = &prev;
+    }
+    CHECK(errno == ENOENT);
+    CHECK(seen.size() == 3);
+
+    REQUIRE(bpf_map_delete_elem(fd, &k) == 0);
+    CHECK(bpf_map_lookup_elem(fd, &k, &v) == -ENOENT);
+    CHECK(errno == ENOENT);
+    CHECK(bpf_map_delete_elem(fd, &k) == -ENOENT);
+    CHECK(errno == ENOENT);
+}
+
+TEST_CASE("map elements: update flags give EEXIST and ENOENT")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_HASH, nullptr, 4, 4, 4, nullptr));
+    REQUIRE(fd >= 3);
+    __u32 k = 1, v = 1;
+    CHECK(bpf_map_update_elem(fd, &k, &v, BPF_EXIST) == -ENOENT);
+    CHECK(errno == ENOENT);
+    REQUIRE(bpf_map_update_elem(fd, &k, &v, BPF_ANY) == 0);
+    CHECK(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST) == -EEXIST);
+    CHECK(errno == EEXIST);
+    CHECK(bpf_map_update_elem(fd, &k, &v, 99) == -EINVAL);
+    CHECK(errno == EINVAL);
+}
+
+TEST_CASE("map elements: E2BIG when a hash map is full")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_HASH, nullptr, 4, 4, 2, nullptr));
+    REQUIRE(fd >= 3);
+    for (__u32 k = 0; k < 2; k++)
+        REQUIRE(bpf_map_update_elem(fd, &k, &k, BPF_ANY) == 0);
+    __u32 k = 5;
+    CHECK(bpf_map_update_elem(fd, &k, &k, BPF_ANY) == -E2BIG);
+    CHECK(errno == E2BIG);
+}
+
+TEST_CASE("map elements: EBADF on a closed fd, EINVAL on a non-map fd")
+{
+    __u32 k = 0, v = 0;
+    CHECK(bpf_map_lookup_elem(100000, &k, &v) == -EBADF);
+    CHECK(errno == EBADF);
+    Fd notmap(::dup(1));
+    CHECK(bpf_map_lookup_elem(notmap, &k, &v) == -EINVAL);
+    CHECK(errno == EINVAL);
+}
+
+TEST_CASE("map elements: per-CPU array holds one value per possible CPU")
+{
+    int ncpu = possible_cpus();
+    REQUIRE(ncpu > 0);
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, nullptr, 4, 8, 1, nullptr));
+    REQUIRE(fd >= 3);
+    std::vector<__u64> in(ncpu), out(ncpu);
+    for (int i = 0; i < ncpu; i++)
+        in[i] = 1000 + i;
+    __u32 k = 0;
+    REQUIRE(bpf_map_update_elem(fd, &k, in.data(), BPF_ANY) == 0);
+    REQUIRE(bpf_map_lookup_elem(fd, &k, out.data()) == 0);
+    CHECK(out == in);
+}
+
+TEST_CASE("map elements: lookup_and_delete on a queue map pops in FIFO order")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_QUEUE, nullptr, 0, 4, 4, nullptr));
+    REQUIRE(fd >= 3);
+    for (__u32 v = 10; v < 13; v++)
+        REQUIRE(bpf_map_update_elem(fd, nullptr, &v, BPF_ANY) == 0);
+    __u32 v = 0;
+    REQUIRE(bpf_map_lookup_and_delete_elem(fd, nullptr, &v) == 0);
+    CHECK(v == 10);
+    REQUIRE(bpf_map_lookup_and_delete_elem_flags(fd, nullptr, &v, 0) == 0);
+    CHECK(v == 11);
+    REQUIRE(bpf_map_lookup_and_delete_elem(fd, nullptr, &v) == 0);
+    CHECK(v == 12);
+    CHECK(bpf_map_lookup_and_delete_elem(fd, nullptr, &v) == -ENOENT);
+    CHECK(errno == ENOENT);
+}
+
+TEST_CASE("map elements: lookup_and_delete on a hash map (kernel 5.14+)")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_HASH, nullptr, 4, 4, 4, nullptr));
+    REQUIRE(fd >= 3);
+    __u32 k = 1, v = 77, out = 0;
+    REQUIRE(bpf_map_update_elem(fd, &k, &v, BPF_ANY) == 0);
+    int r = bpf_map_lookup_and_delete_elem(fd, &k, &out);
+    if (r == -kENOTSUPP || r == -EINVAL)
+        SKIP_TEST("kernel lacks lookup_and_delete on hash maps: " + errstr(-r));
+    REQUIRE(r == 0);
+    CHECK(out == 77);
+    CHECK(bpf_map_lookup_elem(fd, &k, &out) == -ENOENT);
+}
+
+TEST_CASE("map elements: delete on an array map is EINVAL")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 4, nullptr));
+    REQUIRE(fd >= 3);
+    __u32 k = 0;
+    CHECK(bpf_map_delete_elem(fd, &k) == -EINVAL);
+    CHECK(errno == EINVAL);
+    CHECK(bpf_map_delete_elem_flags(fd, &k, 0) == -EINVAL);
+    CHECK(errno == EINVAL);
+}
+
+TEST_CASE("map_freeze: a frozen map refuses updates from user space with EPERM")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, nullptr));
+    REQUIRE(fd >= 3);
+    __u32 k = 0, v = 5;
+    REQUIRE(bpf_map_update_elem(fd, &k, &v, BPF_ANY) == 0);
+    REQUIRE(bpf_map_freeze(fd) == 0);
+    CHECK(bpf_map_update_elem(fd, &k, &v, BPF_ANY) == -EPERM);
+    CHECK(errno == EPERM);
+    __u32 out = 0;
+    CHECK(bpf_map_lookup_elem(fd, &k, &out) == 0);
+    CHECK(out == 5);
+    // Freezing drops write permission, so a second freeze is refused as a write.
+    CHECK(bpf_map_freeze(fd) == -EPERM);
+    CHECK(errno == EPERM);
+}
+
+TEST_CASE("map_create: array of maps with an inner map template")
+{
+    Fd inner(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, nullptr));
+    REQUIRE(inner >= 3);
+    LIBBPF_OPTS(bpf_map_create_opts, o, .inner_map_fd = (__u32)inner.get());
+    Fd outer(bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "st_outer", 4, 4, 2, &o));
+    REQUIRE(outer >= 3);
+    __u32 k = 0, v = (__u32)inner.get();
+    REQUIRE(bpf_map_update_elem(outer, &k, &v, BPF_ANY) == 0);
+    __u32 id = 0;
+    REQUIRE(bpf_map_lookup_elem(outer, &k, &id) == 0);
+    bpf_map_info info{};
+    __u32 len = sizeof(info);
+    REQUIRE(bpf_obj_get_info_by_fd(inner, &info, &len) == 0);
+    CHECK(id == info.id);
+}
+
+TEST_CASE("map_create: LRU hash evicts instead of failing when full")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_LRU_HASH, nullptr, 4, 4, 64, nullptr));
+    REQUIRE(fd >= 3);
+    for (__u32 k = 0; k < 1000; k++)
+        REQUIRE(bpf_map_update_elem(fd, &k, &k, BPF_ANY) == 0);
+    __u32 k = 999, v = 0;
+    CHECK(bpf_map_lookup_elem(fd, &k, &v) == 0);
+    CHECK(v == 999);
+}
+
+TEST_CASE("map_create: ring buffer (kernel 5.8+)")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_RINGBUF, "st_ring", 0, 0, 4096, nullptr));
+    if (fd == -EINVAL)
+        SKIP_TEST("kernel refuses BPF_MAP_TYPE_RINGBUF: EINVAL");
+    REQUIRE(fd >= 3);
+    bpf_map_info info{};
+    __u32 len = sizeof(info);
+    REQUIRE(bpf_obj_get_info_by_fd(fd, &info, &len) == 0);
+    CHECK(info.type == BPF_MAP_TYPE_RINGBUF);
+    CHECK(info.max_entries == 4096);
+    __u32 k = 0, v = 0;
+    CHECK(bpf_map_lookup_elem(fd, &k, &v) == -EINVAL); // no element access from user space
+    CHECK(errno == EINVAL);
+}
