@@ -10,25 +10,47 @@
 
 namespace sysbpf {
 
-// `issue()` performs the command on an attr whose object-name field is `name`
-// (nullptr for commands without one) and returns fd or -errno.
+// After `r` == -E2BIG from a call that carried an object name: a kernel
+// without names (< 4.15) sees a larger attr than it knows with non-zero bytes
+// in it. Retries once without the name; if that changes the answer, names are
+// refused from now on. Otherwise the name is put back and `r` stands.
+// `issue()` performs the command again and returns fd or -errno.
+template <class Issue>
+long retry_without_name(long r, char *name, unsigned name_len, Issue &&issue) noexcept
+{
+    if (r != -E2BIG || !name || !name[0])
+        return r;
+    char saved[32];
+    std::memcpy(saved, name, name_len);
+    std::memset(name, 0, name_len);
+    long nameless = issue();
+    if (nameless != -E2BIG) {
+        features::note_names_refused();
+        return nameless;
+    }
+    std::memcpy(name, saved, name_len);
+    return r;
+}
+
+// After `r` == -EPERM: on kernels that charge BPF memory to RLIMIT_MEMLOCK,
+// raises the limit once and retries.
+template <class Issue>
+long retry_after_memlock_raise(long r, Issue &&issue) noexcept
+{
+    if (r == -EPERM && features::raise_memlock_after_eperm())
+        return issue();
+    return r;
+}
+
+// Both, in order, for a create command.
 template <class Issue>
 long create_with_fallbacks(char *name, unsigned name_len, Issue &&issue) noexcept
 {
     long r = issue();
-    // A kernel without object names (< 4.15) sees a larger attr than it knows
-    // with non-zero bytes in it, and answers E2BIG.
-    if (r == -E2BIG && name && name[0]) {
-        std::memset(name, 0, name_len);
-        long nameless = issue();
-        if (nameless != -E2BIG) {
-            features::note_names_refused();
-            r = nameless;
-        }
-    }
-    if (r == -EPERM && features::raise_memlock_after_eperm())
-        r = issue();
-    return r;
+    if (r >= 0)
+        return r;
+    r = retry_without_name(r, name, name_len, issue);
+    return retry_after_memlock_raise(r, issue);
 }
 
 // Copies an object name as libbpf does: at most name_len - 1 bytes, NUL-ended.

@@ -1,0 +1,159 @@
+// bpf_prog_load
+#include "create_fallbacks.hpp"
+#include "export.hpp"
+#include "opts.hpp"
+#include "sys/result.hpp"
+#include "sys/syscall.hpp"
+
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
+using namespace sysbpf;
+using kernel::Cmd;
+
+namespace {
+
+constexpr int kDefaultAttempts = 5; // as libbpf: retries on EAGAIN
+
+// Copies `cnt` records of `rec_size` bytes, keeping only the first
+// `kernel_size` bytes of each and zeroing the rest: the kernel accepts larger
+// records than it knows only when their tails are zero. malloc'ed; NULL on
+// failure or overflow.
+void *zero_record_tails(const void *records, kernel::u32 cnt, kernel::u32 rec_size,
+                        kernel::u32 kernel_size) noexcept
+{
+    unsigned long long total = static_cast<unsigned long long>(rec_size) * cnt;
+    if (total == 0 || total > SIZE_MAX)
+        return nullptr;
+    auto *out = static_cast<unsigned char *>(std::malloc(total));
+    if (!out)
+        return nullptr;
+    const auto *in = static_cast<const unsigned char *>(records);
+    for (kernel::u32 i = 0; i < cnt; i++) {
+        std::memcpy(out + i * rec_size, in + i * rec_size, kernel_size);
+        std::memset(out + i * rec_size + kernel_size, 0, rec_size - kernel_size);
+    }
+    return out;
+}
+
+} // namespace
+
+SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name,
+                                const char *license, const struct bpf_insn *insns,
+                                size_t insn_cnt, struct bpf_prog_load_opts *opts)
+{
+    Opts o(opts);
+    if (!o.valid())
+        return sys::c_return(-EINVAL);
+
+    int attempts = SYSBPF_OPT(o, attempts, 0);
+    if (attempts < 0)
+        return sys::c_return(-EINVAL);
+    if (attempts == 0)
+        attempts = kDefaultAttempts;
+
+    kernel::ProgLoadAttr a{};
+    a.prog_type = prog_type;
+    a.expected_attach_type = SYSBPF_OPT(o, expected_attach_type, 0);
+    a.prog_btf_fd = SYSBPF_OPT(o, prog_btf_fd, 0);
+    a.prog_flags = SYSBPF_OPT(o, prog_flags, 0);
+    a.prog_ifindex = SYSBPF_OPT(o, prog_ifindex, 0);
+    a.kern_version = SYSBPF_OPT(o, kern_version, 0);
+    a.prog_token_fd = static_cast<kernel::s32>(SYSBPF_OPT(o, token_fd, 0));
+    copy_obj_name(a.prog_name, sizeof(a.prog_name), prog_name);
+    a.license = kernel::ptr(license);
+
+    if (insn_cnt > UINT_MAX)
+        return sys::c_return(-E2BIG);
+    a.insns = kernel::ptr(insns);
+    a.insn_cnt = static_cast<kernel::u32>(insn_cnt);
+
+    kernel::u32 attach_prog_fd = SYSBPF_OPT(o, attach_prog_fd, 0);
+    kernel::u32 attach_btf_obj_fd = SYSBPF_OPT(o, attach_btf_obj_fd, 0);
+    if (attach_prog_fd && attach_btf_obj_fd)
+        return sys::c_return(-EINVAL);
+    a.attach_btf_id = SYSBPF_OPT(o, attach_btf_id, 0);
+    a.attach_prog_fd = attach_prog_fd ? attach_prog_fd : attach_btf_obj_fd;
+
+    char *log_buf = SYSBPF_OPT(o, log_buf, nullptr);
+    kernel::u32 log_size = SYSBPF_OPT(o, log_size, 0);
+    kernel::u32 log_level = SYSBPF_OPT(o, log_level, 0);
+    if (!log_buf != !log_size)
+        return sys::c_return(-EINVAL);
+
+    const void *func_info = SYSBPF_OPT(o, func_info, nullptr);
+    const kernel::u32 func_info_rec_size = SYSBPF_OPT(o, func_info_rec_size, 0);
+    a.func_info = kernel::ptr(func_info);
+    a.func_info_rec_size = func_info_rec_size;
+    a.func_info_cnt = SYSBPF_OPT(o, func_info_cnt, 0);
+
+    const void *line_info = SYSBPF_OPT(o, line_info, nullptr);
+    const kernel::u32 line_info_rec_size = SYSBPF_OPT(o, line_info_rec_size, 0);
+    a.line_info = kernel::ptr(line_info);
+    a.line_info_rec_size = line_info_rec_size;
+    a.line_info_cnt = SYSBPF_OPT(o, line_info_cnt, 0);
+
+    a.fd_array = kernel::ptr(SYSBPF_OPT(o, fd_array, nullptr));
+    a.fd_array_cnt = SYSBPF_OPT(o, fd_array_cnt, 0);
+
+    if (log_level) {
+        a.log_buf = kernel::ptr(log_buf);
+        a.log_size = log_size;
+        a.log_level = log_level;
+    }
+
+    auto load = [&]() noexcept {
+        long fd;
+        int left = attempts;
+        do {
+            fd = sys::call_fd(Cmd::ProgLoad, a);
+        } while (fd == -EAGAIN && --left > 0);
+        SYSBPF_OPT_SET(o, log_true_size, a.log_true_size);
+        return fd;
+    };
+
+    long fd = load();
+    if (fd >= 0)
+        return static_cast<int>(fd);
+
+    // E2BIG with a record size written back by the kernel: the caller's
+    // func/line info records are larger than this kernel knows. Resend them
+    // with the unknown tail of each record zeroed, as libbpf does.
+    void *finfo = nullptr, *linfo = nullptr;
+    while (fd == -E2BIG && (!finfo || !linfo)) {
+        if (!finfo && a.func_info_cnt && a.func_info_rec_size < func_info_rec_size) {
+            finfo = zero_record_tails(func_info, a.func_info_cnt, func_info_rec_size,
+                                      a.func_info_rec_size);
+            if (!finfo)
+                break;
+            a.func_info = kernel::ptr(finfo);
+            a.func_info_rec_size = func_info_rec_size;
+        } else if (!linfo && a.line_info_cnt && a.line_info_rec_size < line_info_rec_size) {
+            linfo = zero_record_tails(line_info, a.line_info_cnt, line_info_rec_size,
+                                      a.line_info_rec_size);
+            if (!linfo)
+                break;
+            a.line_info = kernel::ptr(linfo);
+            a.line_info_rec_size = line_info_rec_size;
+        } else {
+            break;
+        }
+        fd = load();
+    }
+
+    fd = retry_without_name(fd, a.prog_name, sizeof(a.prog_name), load);
+    fd = retry_after_memlock_raise(fd, load);
+
+    // log_level 0 with a log buffer: "load quietly, and explain a failure".
+    if (fd < 0 && log_level == 0 && log_buf) {
+        a.log_buf = kernel::ptr(log_buf);
+        a.log_size = log_size;
+        a.log_level = 1;
+        fd = load();
+    }
+
+    std::free(finfo);
+    std::free(linfo);
+    return sys::c_return(fd);
+}
