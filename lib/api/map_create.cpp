@@ -1,6 +1,7 @@
 // bpf_map_create, libbpf_set_memlock_rlim
 #include "create_fallbacks.hpp"
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "features.hpp"
 #include "opts.hpp"
 #include "sys/result.hpp"
@@ -11,6 +12,7 @@ using kernel::Cmd;
 
 SYSBPF_EXPORT int libbpf_set_memlock_rlim(size_t memlock_bytes)
 {
+    SYSBPF_TRACE_CALL(libbpf_set_memlock_rlim, memlock_bytes);
     return sys::c_return(features::set_memlock_rlim(memlock_bytes));
 }
 
@@ -18,6 +20,7 @@ SYSBPF_EXPORT int bpf_map_create(enum bpf_map_type map_type, const char *map_nam
                                  __u32 key_size, __u32 value_size, __u32 max_entries,
                                  const struct bpf_map_create_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_map_create, map_type, map_name, key_size, value_size, max_entries, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);
