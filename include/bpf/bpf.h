@@ -58,6 +58,8 @@ struct bpf_map_create_opts {
 	__u32 excl_prog_hash_size;  /**< size of excl_prog_hash in bytes */
 	size_t :0;
 };
+/** The last field of struct bpf_map_create_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_map_create_opts__last_field excl_prog_hash_size
 
 /**
@@ -118,6 +120,8 @@ struct bpf_prog_load_opts {
 	__u32 fd_array_cnt;	/**< entries in fd_array, when the kernel should bind them all */
 	size_t :0;
 };
+/** The last field of struct bpf_prog_load_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_prog_load_opts__last_field fd_array_cnt
 
 /**
@@ -149,6 +153,8 @@ struct bpf_btf_load_opts {
 	__u32 token_fd;	 /**< BPF token granting the permission */
 	size_t :0;
 };
+/** The last field of struct bpf_btf_load_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_btf_load_opts__last_field token_fd
 
 /**
@@ -255,6 +261,8 @@ struct bpf_map_batch_opts {
 	__u64 elem_flags; /**< flags applied to each element (BPF_F_LOCK) */
 	__u64 flags;	  /**< flags of the whole operation */
 };
+/** The last field of struct bpf_map_batch_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_map_batch_opts__last_field flags
 
 /**
@@ -324,6 +332,8 @@ struct bpf_obj_pin_opts {
 
 	size_t :0;
 };
+/** The last field of struct bpf_obj_pin_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_obj_pin_opts__last_field path_fd
 
 /**
@@ -353,6 +363,8 @@ struct bpf_obj_get_opts {
 
 	size_t :0;
 };
+/** The last field of struct bpf_obj_get_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_obj_get_opts__last_field path_fd
 
 /**
@@ -413,6 +425,8 @@ struct bpf_prog_attach_opts {
 	__u64 expected_revision; /**< fail with -ESTALE unless the hook is at this revision */
 	size_t :0;
 };
+/** The last field of struct bpf_prog_attach_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_prog_attach_opts__last_field expected_revision
 
 /** Options for bpf_prog_detach_opts(). */
@@ -424,6 +438,8 @@ struct bpf_prog_detach_opts {
 	__u64 expected_revision; /**< fail with -ESTALE unless the hook is at this revision */
 	size_t :0;
 };
+/** The last field of struct bpf_prog_detach_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_prog_detach_opts__last_field expected_revision
 
 /**
@@ -514,6 +530,8 @@ struct bpf_link_create_opts {
 	};
 	size_t :0;
 };
+/** The last field of struct bpf_link_create_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_link_create_opts__last_field uprobe_multi.pid
 
 /**
@@ -542,6 +560,8 @@ struct bpf_link_update_opts {
 	__u32 old_prog_fd; /**< program the link must hold now */
 	__u32 old_map_fd;  /**< map the link must hold now (struct_ops) */
 };
+/** The last field of struct bpf_link_update_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_link_update_opts__last_field old_map_fd
 
 /**
@@ -609,6 +629,8 @@ struct bpf_get_fd_by_id_opts {
 	__u32 token_fd;	  /**< BPF token granting the permission */
 	size_t :0;
 };
+/** The last field of struct bpf_get_fd_by_id_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_get_fd_by_id_opts__last_field token_fd
 
 /** @brief Opens a program by id (BPF_PROG_GET_FD_BY_ID).
@@ -708,6 +730,8 @@ struct bpf_prog_query_opts {
 	__u64 revision;		  /**< output: revision of the hook */
 	size_t :0;
 };
+/** The last field of struct bpf_prog_query_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_prog_query_opts__last_field revision
 
 /**
@@ -741,6 +765,8 @@ struct bpf_raw_tp_opts {
 	__u64 cookie;	     /**< value returned by bpf_get_attach_cookie() */
 	size_t :0;
 };
+/** The last field of struct bpf_raw_tp_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_raw_tp_opts__last_field cookie
 
 /**
@@ -801,6 +827,8 @@ struct bpf_prog_bind_opts {
 	size_t sz; /**< size of this struct, for compatibility */
 	__u32 flags; /**< must be 0 */
 };
+/** The last field of struct bpf_prog_bind_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_prog_bind_opts__last_field flags
 
 /**
@@ -831,6 +859,8 @@ struct bpf_test_run_opts {
 	__u32 cpu;		/**< CPU to run on, with BPF_F_TEST_RUN_ON_CPU */
 	__u32 batch_size;	/**< XDP live-frames batch size */
 };
+/** The last field of struct bpf_test_run_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_test_run_opts__last_field batch_size
 
 /**
@@ -848,6 +878,8 @@ struct bpf_token_create_opts {
 	__u32 flags; /**< must be 0 */
 	size_t :0;
 };
+/** The last field of struct bpf_token_create_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_token_create_opts__last_field flags
 
 /**
@@ -864,6 +896,8 @@ struct bpf_prog_stream_read_opts {
 	size_t sz; /**< size of this struct, for compatibility */
 	size_t :0;
 };
+/** The last field of struct bpf_prog_stream_read_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_prog_stream_read_opts__last_field sz
 
 /**
@@ -884,6 +918,8 @@ struct bpf_prog_assoc_struct_ops_opts {
 	__u32 flags; /**< must be 0 */
 	size_t :0;
 };
+/** The last field of struct bpf_prog_assoc_struct_ops_opts in this release: its end bounds the
+ *  bytes the library reads, and past it a caller's struct must be zero. */
 #define bpf_prog_assoc_struct_ops_opts__last_field flags
 
 /**
