@@ -1,6 +1,7 @@
 // bpf_btf_load
 #include "create_fallbacks.hpp"
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
@@ -11,6 +12,7 @@ using kernel::Cmd;
 SYSBPF_EXPORT int bpf_btf_load(const void *btf_data, size_t btf_size,
                                struct bpf_btf_load_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_btf_load, btf_data, btf_size, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);

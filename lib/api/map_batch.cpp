@@ -1,5 +1,6 @@
 // Batch map operations: lookup, lookup-and-delete, update, delete.
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
@@ -40,6 +41,7 @@ int batch_op(Cmd cmd, int fd, const void *in_batch, void *out_batch, const void 
 SYSBPF_EXPORT int bpf_map_delete_batch(int fd, const void *keys, __u32 *count,
                                        const struct bpf_map_batch_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_map_delete_batch, fd, keys, count, opts);
     return batch_op(Cmd::MapDeleteBatch, fd, nullptr, nullptr, keys, nullptr, count, opts);
 }
 
@@ -47,6 +49,7 @@ SYSBPF_EXPORT int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, 
                                        void *values, __u32 *count,
                                        const struct bpf_map_batch_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_map_lookup_batch, fd, in_batch, out_batch, keys, values, count, opts);
     return batch_op(Cmd::MapLookupBatch, fd, in_batch, out_batch, keys, values, count, opts);
 }
 
@@ -54,6 +57,7 @@ SYSBPF_EXPORT int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *
                                                   void *keys, void *values, __u32 *count,
                                                   const struct bpf_map_batch_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_map_lookup_and_delete_batch, fd, in_batch, out_batch, keys, values, count, opts);
     return batch_op(Cmd::MapLookupAndDeleteBatch, fd, in_batch, out_batch, keys, values, count,
                     opts);
 }
@@ -61,5 +65,6 @@ SYSBPF_EXPORT int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *
 SYSBPF_EXPORT int bpf_map_update_batch(int fd, const void *keys, const void *values,
                                        __u32 *count, const struct bpf_map_batch_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_map_update_batch, fd, keys, values, count, opts);
     return batch_op(Cmd::MapUpdateBatch, fd, nullptr, nullptr, keys, values, count, opts);
 }
