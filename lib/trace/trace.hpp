@@ -53,17 +53,22 @@ using Invoke = int (*)(void *body) noexcept;
 // The slow path: times the call, writes the trace line, counts statistics.
 int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) noexcept;
 
-// Set while record() runs the traced call on this thread.
-extern thread_local bool t_inside;
+// Set while record() runs the traced call on this thread. Initial-exec: no
+// __tls_get_addr, so the library needs nothing from ld.so.
+extern constinit __attribute__((tls_model("initial-exec"))) thread_local bool t_inside;
 
-template <class Call, class... A>
-int reenter(Fn fn, Call &&call, A... args) noexcept
+// Out of line and cold, taking the arguments by value: the exported
+// function's hot path keeps only the test of g_on, with no spilled arguments
+// or larger frame. `body` calls the exported function again by name.
+template <class Body, class... A>
+[[gnu::cold, gnu::noinline]] int reenter(Fn fn, Body body, A... args) noexcept
 {
     const Arg a[] = {to_arg(args)..., Arg{}};
+    auto call = [&]() noexcept -> int { return body(args...); };
     t_inside = true;
     int r = record(
-        fn, [](void *c) noexcept -> int { return (*static_cast<std::remove_reference_t<Call> *>(c))(); },
-        &call, a, sizeof...(A));
+        fn, [](void *c) noexcept -> int { return (*static_cast<decltype(call) *>(c))(); }, &call, a,
+        sizeof...(A));
     t_inside = false;
     return r;
 }
@@ -76,6 +81,6 @@ int reenter(Fn fn, Call &&call, A... args) noexcept
     do {                                                                                      \
         if (__builtin_expect(::sysbpf::trace::g_on, 0) && !::sysbpf::trace::t_inside)         \
             return ::sysbpf::trace::reenter(                                                  \
-                ::sysbpf::trace::Fn::fn, [&]() noexcept { return fn(__VA_ARGS__); },          \
+                ::sysbpf::trace::Fn::fn, [](auto... a) noexcept { return fn(a...); },         \
                 __VA_ARGS__);                                                                 \
     } while (0)
