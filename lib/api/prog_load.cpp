@@ -1,6 +1,7 @@
 // bpf_prog_load
 #include "create_fallbacks.hpp"
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "prog_name_probe.hpp"
 #include "sys/result.hpp"
@@ -60,6 +61,7 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
                                 const char *license, const struct bpf_insn *insns,
                                 size_t insn_cnt, struct bpf_prog_load_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_prog_load, prog_type, prog_name, license, insns, insn_cnt, opts);
     const int caller_errno = errno; // failed tries must not leak into a success
     Opts o(opts);
     if (!o.valid())

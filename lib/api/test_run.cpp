@@ -1,5 +1,6 @@
 // bpf_prog_test_run_opts
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
@@ -8,6 +9,7 @@ using namespace sysbpf;
 
 SYSBPF_EXPORT int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_prog_test_run_opts, prog_fd, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);
