@@ -56,14 +56,17 @@ int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) no
 // Set while record() runs the traced call on this thread.
 extern thread_local bool t_inside;
 
-template <class Call, class... A>
-int reenter(Fn fn, Call &&call, A... args) noexcept
+// The traced call: runs `f(args...)` inside record(). Out of line and cold,
+// so the untraced path keeps its arguments in registers.
+template <class R, class... P, class... A>
+[[gnu::cold, gnu::noinline]] int reenter(Fn fn, R (*f)(P...), A... args) noexcept
 {
     const Arg a[] = {to_arg(args)..., Arg{}};
+    auto body = [&]() noexcept -> int { return f(args...); };
     t_inside = true;
     int r = record(
-        fn, [](void *c) noexcept -> int { return (*static_cast<std::remove_reference_t<Call> *>(c))(); },
-        &call, a, sizeof...(A));
+        fn, [](void *c) noexcept -> int { return (*static_cast<decltype(body) *>(c))(); }, &body,
+        a, sizeof...(A));
     t_inside = false;
     return r;
 }
@@ -75,7 +78,5 @@ int reenter(Fn fn, Call &&call, A... args) noexcept
 #define SYSBPF_TRACE_CALL(fn, ...)                                                            \
     do {                                                                                      \
         if (__builtin_expect(::sysbpf::trace::g_on, 0) && !::sysbpf::trace::t_inside)         \
-            return ::sysbpf::trace::reenter(                                                  \
-                ::sysbpf::trace::Fn::fn, [&]() noexcept { return fn(__VA_ARGS__); },          \
-                __VA_ARGS__);                                                                 \
+            return ::sysbpf::trace::reenter(::sysbpf::trace::Fn::fn, &fn, __VA_ARGS__);       \
     } while (0)
