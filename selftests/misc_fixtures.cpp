@@ -34,16 +34,6 @@ long raw_tp_open(const char *tp, int prog_fd)
     return raw_bpf(BPF_RAW_TRACEPOINT_OPEN, &a, sizeof(a.raw_tracepoint));
 }
 
-long test_run_raw_tp(int prog_fd, __u32 *retval)
-{
-    bpf_attr a{};
-    a.test.prog_fd = static_cast<__u32>(prog_fd);
-    long r = raw_bpf(BPF_PROG_TEST_RUN, &a, sizeof(a.test));
-    if (r == 0 && retval)
-        *retval = a.test.retval;
-    return r;
-}
-
 long test_run_skb(int prog_fd, const void *data, __u32 size, __u32 repeat, __u32 *retval)
 {
     bpf_attr a{};
@@ -55,6 +45,23 @@ long test_run_skb(int prog_fd, const void *data, __u32 size, __u32 repeat, __u32
     if (r == 0 && retval)
         *retval = a.test.retval;
     return r;
+}
+
+int load_tiny_btf()
+{
+    struct {
+        // struct btf_header
+        __u16 magic = 0xeb9f;
+        __u8 version = 1, flags = 0;
+        __u32 hdr_len = 24, type_off = 0, type_len = 16, str_off = 16, str_len = 5;
+        // type 1: INT "int", 4 bytes, signed, 32 bits
+        __u32 name_off = 1, info = 1u << 24, size = 4, int_data = (1u << 24) | 32;
+        char strs[5] = {'\0', 'i', 'n', 't', '\0'};
+    } blob;
+    bpf_attr a{};
+    a.btf = ptr(&blob);
+    a.btf_size = 24 + 16 + 5;
+    return static_cast<int>(raw_bpf(BPF_BTF_LOAD, &a, sizeof(a)));
 }
 
 int prog_info(int prog_fd, bpf_prog_info &info, std::vector<__u32> *map_ids)

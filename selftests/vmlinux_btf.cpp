@@ -100,20 +100,11 @@ std::uint32_t VmlinuxBtf::find(const std::string &name, unsigned kind) const
     return 0;
 }
 
-std::vector<BtfParam> VmlinuxBtf::func_params(std::uint32_t func_id) const
+std::uint32_t VmlinuxBtf::struct_size(std::uint32_t id) const
 {
-    std::vector<BtfParam> out;
-    Type fn = type(func_id);
-    if (kind_of(fn.info) != kBtfKindFunc)
-        return out;
-    std::uint32_t proto = fn.size_or_type;
-    Type p = type(proto);
-    if (kind_of(p.info) != kBtfKindFuncProto)
-        return out;
-    std::uint32_t at = offsets_[proto] + 12;
-    for (std::uint32_t i = 0; i < vlen_of(p.info); i++, at += 8)
-        out.push_back({str(load<std::uint32_t>(data_, at)), load<std::uint32_t>(data_, at + 4)});
-    return out;
+    Type t = type(id);
+    std::uint32_t k = kind_of(t.info);
+    return k == kBtfKindStruct || k == 5 /* UNION */ ? t.size_or_type : 0;
 }
 
 } // namespace selftest

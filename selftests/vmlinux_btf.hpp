@@ -1,5 +1,6 @@
 // Type lookup in the running kernel's BTF (/sys/kernel/btf/vmlinux), for
-// tests that call kfuncs from hand-written instructions.
+// tests that call kfuncs from hand-written instructions or create struct_ops
+// maps.
 #pragma once
 
 #include <cstdint>
@@ -9,13 +10,8 @@
 namespace selftest {
 
 // BTF kinds used by the tests.
+constexpr unsigned kBtfKindStruct = 4;
 constexpr unsigned kBtfKindFunc = 12;
-constexpr unsigned kBtfKindFuncProto = 13;
-
-struct BtfParam {
-    std::string name;
-    std::uint32_t type;
-};
 
 class VmlinuxBtf {
 public:
@@ -26,8 +22,8 @@ public:
     // Id of the type of `kind` named `name`, or 0.
     std::uint32_t find(const std::string &name, unsigned kind) const;
 
-    // Parameters of FUNC `func_id` (through its FUNC_PROTO).
-    std::vector<BtfParam> func_params(std::uint32_t func_id) const;
+    // Byte size of STRUCT/UNION `id` (0 for other kinds).
+    std::uint32_t struct_size(std::uint32_t id) const;
 
 private:
     struct Type {
