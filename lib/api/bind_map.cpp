@@ -1,5 +1,6 @@
 // bpf_prog_bind_map
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
@@ -9,6 +10,7 @@ using namespace sysbpf;
 SYSBPF_EXPORT int bpf_prog_bind_map(int prog_fd, int map_fd,
                                     const struct bpf_prog_bind_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_prog_bind_map, prog_fd, map_fd, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);

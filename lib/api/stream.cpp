@@ -1,5 +1,6 @@
 // bpf_prog_stream_read
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
@@ -10,6 +11,7 @@ using namespace sysbpf;
 SYSBPF_EXPORT int bpf_prog_stream_read(int prog_fd, __u32 stream_id, void *buf, __u32 buf_len,
                                        struct bpf_prog_stream_read_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_prog_stream_read, prog_fd, stream_id, buf, buf_len, opts);
     Opts o(opts); // holds only sz so far: checked, nothing read
     if (!o.valid())
         return sys::c_return(-EINVAL);

@@ -1,5 +1,6 @@
 // bpf_prog_assoc_struct_ops
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
@@ -9,6 +10,7 @@ using namespace sysbpf;
 SYSBPF_EXPORT int bpf_prog_assoc_struct_ops(int prog_fd, int map_fd,
                                             struct bpf_prog_assoc_struct_ops_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_prog_assoc_struct_ops, prog_fd, map_fd, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);

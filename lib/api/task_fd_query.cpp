@@ -1,5 +1,6 @@
 // bpf_task_fd_query
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
 
@@ -14,6 +15,7 @@ SYSBPF_EXPORT int bpf_task_fd_query(int pid, int fd, __u32 flags, char *buf, __u
                                     __u32 *prog_id, __u32 *fd_type, __u64 *probe_offset,
                                     __u64 *probe_addr)
 {
+    SYSBPF_TRACE_CALL(bpf_task_fd_query, pid, fd, flags, buf, buf_len, prog_id, fd_type, probe_offset, probe_addr);
     kernel::TaskFdQueryAttr a{};
     a.pid = static_cast<kernel::u32>(pid);
     a.fd = static_cast<kernel::u32>(fd);

@@ -1,5 +1,6 @@
 // bpf_token_create
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
@@ -8,6 +9,7 @@ using namespace sysbpf;
 
 SYSBPF_EXPORT int bpf_token_create(int bpffs_fd, struct bpf_token_create_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_token_create, bpffs_fd, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);
