@@ -3,10 +3,13 @@
 #include "export.hpp"
 #include "trace/trace.hpp"
 #include "opts.hpp"
+#include "prog_name_probe.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
 
+#include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -15,7 +18,7 @@ using kernel::Cmd;
 
 namespace {
 
-constexpr int kDefaultAttempts = 5; // as libbpf: retries on EAGAIN
+constexpr int kDefaultAttempts = 5; // as libbpf: tries on EAGAIN
 
 // Copies `cnt` records of `rec_size` bytes, keeping only the first
 // `kernel_size` bytes of each and zeroing the rest: the kernel accepts larger
@@ -24,19 +27,33 @@ constexpr int kDefaultAttempts = 5; // as libbpf: retries on EAGAIN
 void *zero_record_tails(const void *records, kernel::u32 cnt, kernel::u32 rec_size,
                         kernel::u32 kernel_size) noexcept
 {
-    unsigned long long total = static_cast<unsigned long long>(rec_size) * cnt;
-    if (total == 0 || total > SIZE_MAX)
+    const unsigned long long total = static_cast<unsigned long long>(rec_size) * cnt;
+    if (total > SIZE_MAX)
         return nullptr;
-    auto *out = static_cast<unsigned char *>(std::malloc(total));
+    auto *out = static_cast<unsigned char *>(std::malloc(static_cast<size_t>(total)));
     if (!out)
         return nullptr;
     const auto *in = static_cast<const unsigned char *>(records);
-    for (kernel::u32 i = 0; i < cnt; i++) {
+    for (size_t i = 0; i < cnt; i++) {
         std::memcpy(out + i * rec_size, in + i * rec_size, kernel_size);
         std::memset(out + i * rec_size + kernel_size, 0, rec_size - kernel_size);
     }
     return out;
 }
+
+// The two record copies a load may need, freed on every way out.
+struct RecordCopies {
+    void *func_info = nullptr;
+    void *line_info = nullptr;
+    RecordCopies() = default;
+    RecordCopies(const RecordCopies &) = delete;
+    RecordCopies &operator=(const RecordCopies &) = delete;
+    ~RecordCopies()
+    {
+        std::free(func_info);
+        std::free(line_info);
+    }
+};
 
 } // namespace
 
@@ -45,6 +62,7 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
                                 size_t insn_cnt, struct bpf_prog_load_opts *opts)
 {
     SYSBPF_TRACE_CALL(bpf_prog_load, prog_type, prog_name, license, insns, insn_cnt, opts);
+    const int caller_errno = errno; // failed tries must not leak into a success
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);
@@ -71,26 +89,26 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
     a.insns = kernel::ptr(insns);
     a.insn_cnt = static_cast<kernel::u32>(insn_cnt);
 
-    kernel::u32 attach_prog_fd = SYSBPF_OPT(o, attach_prog_fd, 0);
-    kernel::u32 attach_btf_obj_fd = SYSBPF_OPT(o, attach_btf_obj_fd, 0);
+    const kernel::u32 attach_prog_fd = SYSBPF_OPT(o, attach_prog_fd, 0);
+    const kernel::u32 attach_btf_obj_fd = SYSBPF_OPT(o, attach_btf_obj_fd, 0);
     if (attach_prog_fd && attach_btf_obj_fd)
         return sys::c_return(-EINVAL);
     a.attach_btf_id = SYSBPF_OPT(o, attach_btf_id, 0);
-    a.attach_prog_fd = attach_prog_fd ? attach_prog_fd : attach_btf_obj_fd;
+    a.attach_prog_fd = attach_prog_fd ? attach_prog_fd : attach_btf_obj_fd; // one union
 
-    char *log_buf = SYSBPF_OPT(o, log_buf, nullptr);
-    kernel::u32 log_size = SYSBPF_OPT(o, log_size, 0);
-    kernel::u32 log_level = SYSBPF_OPT(o, log_level, 0);
+    char *const log_buf = SYSBPF_OPT(o, log_buf, nullptr);
+    const kernel::u32 log_size = SYSBPF_OPT(o, log_size, 0);
+    const kernel::u32 log_level = SYSBPF_OPT(o, log_level, 0);
     if (!log_buf != !log_size)
         return sys::c_return(-EINVAL);
 
-    const void *func_info = SYSBPF_OPT(o, func_info, nullptr);
+    const void *const func_info = SYSBPF_OPT(o, func_info, nullptr);
     const kernel::u32 func_info_rec_size = SYSBPF_OPT(o, func_info_rec_size, 0);
     a.func_info = kernel::ptr(func_info);
     a.func_info_rec_size = func_info_rec_size;
     a.func_info_cnt = SYSBPF_OPT(o, func_info_cnt, 0);
 
-    const void *line_info = SYSBPF_OPT(o, line_info, nullptr);
+    const void *const line_info = SYSBPF_OPT(o, line_info, nullptr);
     const kernel::u32 line_info_rec_size = SYSBPF_OPT(o, line_info_rec_size, 0);
     a.line_info = kernel::ptr(line_info);
     a.line_info_rec_size = line_info_rec_size;
@@ -99,12 +117,16 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
     a.fd_array = kernel::ptr(SYSBPF_OPT(o, fd_array, nullptr));
     a.fd_array_cnt = SYSBPF_OPT(o, fd_array_cnt, 0);
 
+    // log_level 0 with a buffer means: load quietly, explain a failure (below).
     if (log_level) {
         a.log_buf = kernel::ptr(log_buf);
         a.log_size = log_size;
         a.log_level = log_level;
     }
 
+    // One load as libbpf issues it: up to `attempts` tries while the kernel
+    // answers EAGAIN, then log_true_size reported (where the caller's opts
+    // hold it) whatever the outcome.
     auto load = [&]() noexcept {
         long fd;
         int left = attempts;
@@ -114,48 +136,62 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
         SYSBPF_OPT_SET(o, log_true_size, a.log_true_size);
         return fd;
     };
+    auto finish = [caller_errno](long fd) noexcept {
+        if (fd >= 0)
+            errno = caller_errno;
+        return sys::c_return(fd);
+    };
 
     long fd = load();
     if (fd >= 0)
-        return static_cast<int>(fd);
+        return finish(fd);
 
-    // E2BIG with a record size written back by the kernel: the caller's
-    // func/line info records are larger than this kernel knows. Resend them
-    // with the unknown tail of each record zeroed, as libbpf does.
-    void *finfo = nullptr, *linfo = nullptr;
-    while (fd == -E2BIG && (!finfo || !linfo)) {
-        if (!finfo && a.func_info_cnt && a.func_info_rec_size < func_info_rec_size) {
-            finfo = zero_record_tails(func_info, a.func_info_cnt, func_info_rec_size,
-                                      a.func_info_rec_size);
-            if (!finfo)
-                break;
-            a.func_info = kernel::ptr(finfo);
+    // E2BIG with a smaller record size written back by the kernel: the
+    // caller's func/line info records are larger than this kernel knows.
+    // Resend them at their own stride with the unknown tail of each zeroed.
+    RecordCopies copies;
+    while (fd == -E2BIG && (!copies.func_info || !copies.line_info)) {
+        if (!copies.func_info && a.func_info_cnt && a.func_info_rec_size < func_info_rec_size) {
+            copies.func_info = zero_record_tails(func_info, a.func_info_cnt, func_info_rec_size,
+                                                 a.func_info_rec_size);
+            if (!copies.func_info)
+                return finish(-E2BIG); // as libbpf: no further fallbacks
+            a.func_info = kernel::ptr(copies.func_info);
             a.func_info_rec_size = func_info_rec_size;
-        } else if (!linfo && a.line_info_cnt && a.line_info_rec_size < line_info_rec_size) {
-            linfo = zero_record_tails(line_info, a.line_info_cnt, line_info_rec_size,
-                                      a.line_info_rec_size);
-            if (!linfo)
-                break;
-            a.line_info = kernel::ptr(linfo);
+        } else if (!copies.line_info && a.line_info_cnt &&
+                   a.line_info_rec_size < line_info_rec_size) {
+            copies.line_info = zero_record_tails(line_info, a.line_info_cnt, line_info_rec_size,
+                                                 a.line_info_rec_size);
+            if (!copies.line_info)
+                return finish(-E2BIG);
+            a.line_info = kernel::ptr(copies.line_info);
             a.line_info_rec_size = line_info_rec_size;
         } else {
             break;
         }
         fd = load();
+        if (fd >= 0)
+            return finish(fd);
     }
 
-    fd = retry_without_name(fd, a.prog_name, sizeof(a.prog_name), load);
+    // A kernel without program names (< 4.15) answers a named load with
+    // E2BIG. libbpf probes for names before loading; here the probe runs only
+    // after such an answer, so a modern kernel never sees the caller's program
+    // twice for a real E2BIG (e.g. one too large to verify).
+    if (fd == -E2BIG && a.prog_name[0] && prog_names_refused_by_probe()) {
+        std::memset(a.prog_name, 0, sizeof(a.prog_name));
+        fd = load();
+    }
+
+    // Before 5.11 BPF memory was charged to RLIMIT_MEMLOCK: libbpf raises
+    // the limit up front; here it is raised after the EPERM that shows it.
     fd = retry_after_memlock_raise(fd, load);
 
-    // log_level 0 with a log buffer: "load quietly, and explain a failure".
     if (fd < 0 && log_level == 0 && log_buf) {
         a.log_buf = kernel::ptr(log_buf);
         a.log_size = log_size;
         a.log_level = 1;
         fd = load();
     }
-
-    std::free(finfo);
-    std::free(linfo);
-    return sys::c_return(fd);
+    return finish(fd);
 }

@@ -57,9 +57,12 @@ int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) no
 // __tls_get_addr, so the library needs nothing from ld.so.
 extern constinit __attribute__((tls_model("initial-exec"))) thread_local bool t_inside;
 
-// Out of line and cold, taking the arguments by value: the exported
-// function's hot path keeps only the test of g_on, with no spilled arguments
-// or larger frame. `body` calls the exported function again by name.
+// The traced call: runs the function again inside record(). Out of line and
+// cold, so the untraced path keeps its arguments in registers. `body` is a
+// captureless lambda that calls the function by name: with
+// -fno-semantic-interposition that call binds inside this library, where
+// taking the function's address would go through the GOT and, in a process
+// that loaded libbpf.so.1 first, reach libbpf's function of the same name.
 template <class Body, class... A>
 [[gnu::cold, gnu::noinline]] int reenter(Fn fn, Body body, A... args) noexcept
 {
