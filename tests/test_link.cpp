@@ -5,6 +5,7 @@
 #include "harness/harness.hpp"
 #include "historical_sizes.hpp"
 #include "kernel/attach_type.hpp"
+#include "kernel/prog_attach_flags.hpp"
 
 #include <bpf/bpf.h>
 
@@ -351,7 +352,7 @@ TEST_CASE("link_create: tcx, netkit and every cgroup kind share the mprog tail")
         o.cgroup.relative_fd = 0;
         o.cgroup.relative_id = 99;
         CHECK(bpf_link_create(4, 9, at(t), &o) == 4);
-        e.flags = sysbpf::kernel::kAttachBefore | sysbpf::kernel::kAttachRelativeIsId;
+        e.flags = sysbpf::kernel::kAttachBefore | sysbpf::kernel::kAttachById;
         e.tail.relative_fd = 99;
         check_sent(k, e, 1);
 

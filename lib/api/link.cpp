@@ -1,6 +1,7 @@
 // bpf_link_create, bpf_link_detach, bpf_link_update, bpf_iter_create
 #include "export.hpp"
 #include "kernel/attach_type.hpp"
+#include "kernel/prog_attach_flags.hpp"
 #include "opts.hpp"
 #include "raw_tp_open.hpp"
 #include "sys/result.hpp"
@@ -120,7 +121,7 @@ long fill_mprog(const Opts<const CreateOpts> &o, kernel::LinkCreateAttr<tail::Mp
         return -EINVAL;
     if (relative_id) {
         a.tail.relative_fd = relative_id;
-        a.flags |= kernel::kAttachRelativeIsId;
+        a.flags |= kernel::kAttachById;
     } else {
         a.tail.relative_fd = relative_fd;
     }

@@ -1,4 +1,4 @@
-// Attach types (enum bpf_attach_type) and attach flags, from the kernel ABI
+// Attach types (enum bpf_attach_type), from the kernel ABI
 // as of Linux 6.18 / libbpf 1.7. Defined here because the build host's
 // <linux/bpf.h> may predate many of them (Debian 12's stops at Linux 6.1).
 #pragma once
@@ -68,12 +68,5 @@ enum class AttachType : u32 {
     TraceUprobeSession = 57,
     TraceFsession = 58,
 };
-
-// Attach flags (BPF_F_*) for BPF_PROG_ATTACH and BPF_LINK_CREATE.
-inline constexpr u32 kAttachReplace = 1u << 2;
-inline constexpr u32 kAttachBefore = 1u << 3;
-inline constexpr u32 kAttachAfter = 1u << 4;
-inline constexpr u32 kAttachRelativeIsId = 1u << 5; // BPF_F_ID
-inline constexpr u32 kAttachLink = 1u << 13;
 
 } // namespace sysbpf::kernel
