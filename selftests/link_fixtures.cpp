@@ -131,6 +131,13 @@ __u32 prog_id(int prog_fd)
     return bpf_prog_get_info_by_fd(prog_fd, &info, &len) == 0 ? info.id : 0;
 }
 
+int no_leak(int r)
+{
+    if (r >= 0)
+        ::close(r);
+    return r;
+}
+
 int closed_fd()
 {
     int fd = ::dup(0);

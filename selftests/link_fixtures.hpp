@@ -95,6 +95,10 @@ enum LinkType : __u32 {
 // Id of a program (0 if its info cannot be read).
 __u32 prog_id(int prog_fd);
 
+// For calls expected to fail: an fd they return anyway is closed, so that
+// an unexpected success fails the check without leaking. Returns r.
+int no_leak(int r);
+
 // A descriptor number that is not open (for EBADF cases).
 int closed_fd();
 

@@ -130,24 +130,24 @@ TEST_CASE("raw_tracepoint_open: documented errors")
     SECTION("ENOENT for a tracepoint that does not exist")
     {
         errno = 0;
-        CHECK(bpf_raw_tracepoint_open("no_such_tracepoint_xyz", prog) == -ENOENT);
+        CHECK(no_leak(bpf_raw_tracepoint_open("no_such_tracepoint_xyz", prog)) == -ENOENT);
         CHECK(errno == ENOENT);
     }
     SECTION("EFAULT for no name with a raw_tracepoint program (the name is copied in)")
     {
-        CHECK(bpf_raw_tracepoint_open(nullptr, prog) == -EFAULT);
+        CHECK(no_leak(bpf_raw_tracepoint_open(nullptr, prog)) == -EFAULT);
         CHECK(errno == EFAULT);
     }
     SECTION("EBADF for a program fd that is not open")
     {
-        CHECK(bpf_raw_tracepoint_open("sys_enter", closed_fd()) == -EBADF);
+        CHECK(no_leak(bpf_raw_tracepoint_open("sys_enter", closed_fd())) == -EBADF);
         CHECK(errno == EBADF);
     }
     SECTION("EINVAL for a program of another type")
     {
         Fd sock(load_prog(BPF_PROG_TYPE_SOCKET_FILTER, return_imm(0)));
         REQUIRE(sock >= 3);
-        CHECK(bpf_raw_tracepoint_open("sys_enter", sock) == -EINVAL);
+        CHECK(no_leak(bpf_raw_tracepoint_open("sys_enter", sock)) == -EINVAL);
         CHECK(errno == EINVAL);
     }
     SECTION("EINVAL for opts with sz below 8, before the kernel is asked")
@@ -155,7 +155,7 @@ TEST_CASE("raw_tracepoint_open: documented errors")
         bpf_raw_tp_opts o{};
         o.sz = 4;
         o.tp_name = "sys_enter";
-        CHECK(bpf_raw_tracepoint_open_opts(prog, &o) == -EINVAL);
+        CHECK(no_leak(bpf_raw_tracepoint_open_opts(prog, &o)) == -EINVAL);
         CHECK(errno == EINVAL);
     }
     SECTION("EINVAL for opts with unknown non-zero trailing bytes")
@@ -165,7 +165,7 @@ TEST_CASE("raw_tracepoint_open: documented errors")
         o->sz = sizeof(b);
         o->tp_name = "sys_enter";
         b[33] = 1;
-        CHECK(bpf_raw_tracepoint_open_opts(prog, o) == -EINVAL);
+        CHECK(no_leak(bpf_raw_tracepoint_open_opts(prog, o)) == -EINVAL);
         CHECK(errno == EINVAL);
     }
     CHECK(open_fd_count() == fds);
@@ -180,11 +180,11 @@ TEST_CASE("link_create: raw tracepoint kinds fall back to BPF_RAW_TRACEPOINT_OPE
     Fd prog(load_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, return_imm(0)));
     REQUIRE(prog >= 3);
     errno = 0;
-    CHECK(bpf_link_create(prog, 0, BPF_TRACE_RAW_TP, nullptr) == -EFAULT);
+    CHECK(no_leak(bpf_link_create(prog, 0, BPF_TRACE_RAW_TP, nullptr)) == -EFAULT);
     CHECK(errno == EFAULT);
 
     LIBBPF_OPTS(bpf_link_create_opts, o, .tracing = {.cookie = 1});
-    CHECK(bpf_link_create(prog, 0, BPF_TRACE_RAW_TP, &o) == -EINVAL);
+    CHECK(no_leak(bpf_link_create(prog, 0, BPF_TRACE_RAW_TP, &o)) == -EINVAL);
     CHECK(errno == EINVAL);
 }
 
