@@ -113,4 +113,25 @@ long VmlinuxBtf::member_offset_in(std::uint32_t id, const std::string &member) c
     return -1;
 }
 
+long VmlinuxBtf::struct_size(const std::string &name) const
+{
+    std::uint32_t id = find(kStruct, name);
+    return id ? static_cast<long>(types_[id - 1].size_or_type) : -1;
+}
+
+long VmlinuxBtf::member_index(const std::string &name, const std::string &member) const
+{
+    std::uint32_t id = find(kStruct, name);
+    if (!id)
+        return -1;
+    const Type &t = types_[id - 1];
+    for (unsigned i = 0; i < (t.info & 0xffff); i++) {
+        std::uint32_t name_off;
+        std::memcpy(&name_off, data_.data() + t.extra + 12 * i, sizeof(name_off));
+        if (member == str(name_off))
+            return i;
+    }
+    return -1;
+}
+
 } // namespace selftest::links

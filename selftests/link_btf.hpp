@@ -20,6 +20,11 @@ public:
     // anonymous struct/union members), or -1.
     long member_offset(const std::string &name, const std::string &member) const;
 
+    // Size of struct `name`, or -1.
+    long struct_size(const std::string &name) const;
+    // Position of member `member` among the members of struct `name`, or -1.
+    long member_index(const std::string &name, const std::string &member) const;
+
     static constexpr unsigned kStruct = 4;
     static constexpr unsigned kUnion = 5;
     static constexpr unsigned kTypedef = 8;

@@ -131,6 +131,26 @@ __u32 prog_id(int prog_fd)
     return bpf_prog_get_info_by_fd(prog_fd, &info, &len) == 0 ? info.id : 0;
 }
 
+int load_min_btf()
+{
+    struct {
+        __u16 magic;
+        __u8 version, flags;
+        __u32 hdr_len, type_off, type_len, str_off, str_len;
+        __u32 int_type[4]; // name_off, info (kind INT), size, encoding
+        char strings[5];
+    } __attribute__((packed)) blob = {0xeB9F, 1, 0, 24, 0, 16, 16, 5,
+                                      {1, 1u << 24, 4, (1u << 24) | 32}, "\0int"};
+    struct {
+        __u64 btf, log_buf;
+        __u32 btf_size, log_size, log_level, pad;
+    } attr = {};
+    attr.btf = reinterpret_cast<uintptr_t>(&blob);
+    attr.btf_size = sizeof(blob);
+    long fd = ::syscall(__NR_bpf, BPF_BTF_LOAD, &attr, 28);
+    return fd < 0 ? -errno : static_cast<int>(fd);
+}
+
 int no_leak(int r)
 {
     if (r >= 0)

@@ -75,6 +75,10 @@ struct LinkInfo {
 // may be set in `raw` before the call.
 int link_info(int link_fd, LinkInfo &info);
 
+// Loads the smallest valid BTF object (one int type) with a direct
+// BPF_BTF_LOAD, for maps that need some BTF fd (struct_ops); fd or -errno.
+int load_min_btf();
+
 // Link types (enum bpf_link_type).
 enum LinkType : __u32 {
     kLinkRawTracepoint = 1,

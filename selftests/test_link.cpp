@@ -1,6 +1,6 @@
 // Links on the real kernel: bpf_link_create for every kind this kernel can
 // attach (perf_event tracepoints, cgroup, XDP, tcx, netfilter, uprobe_multi,
-// sockmap, sk_lookup), bpf_link_update and bpf_link_detach, link info, and
+// sockmap, sk_lookup, struct_ops), bpf_link_update and bpf_link_detach, link info, and
 // documented errors. Kinds the kernel cannot do are skipped with its errno.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <cstdio>
 #include <fcntl.h>
 #include <linux/netfilter.h>
@@ -24,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 // LIBBPF_OPTS leaves the fields it is not given to its memset.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -48,6 +50,13 @@ constexpr __s32 kTcxNext = -1;         // tcx: run the next program
 constexpr __s32 kTcxPass = 0;
 constexpr __s32 kNfAccept = 1;
 constexpr int kPerfTracepoint = 5; // BPF_PERF_EVENT_TRACEPOINT
+
+__u32 map_id_of(int map_fd)
+{
+    bpf_map_info mi{};
+    __u32 len = sizeof(mi);
+    return bpf_map_get_info_by_fd(map_fd, &mi, &len) == 0 ? mi.id : 0;
+}
 
 void reset_u64(int map_fd)
 {
@@ -796,10 +805,7 @@ TEST_CASE("link_create: sockmap verdict link; EBUSY for a second; update; detach
     LinkInfo info;
     REQUIRE(link_info(link, info) == 0);
     CHECK(info.type() == kLinkSockmap);
-    bpf_map_info mi{};
-    __u32 len = sizeof(mi);
-    REQUIRE(bpf_map_get_info_by_fd(map, &mi, &len) == 0);
-    CHECK(info.u32_at(16) == mi.id);
+    CHECK(info.u32_at(16) == map_id_of(map));
     CHECK(info.u32_at(20) == BPF_SK_SKB_STREAM_VERDICT);
 
     errno = 0;
@@ -846,4 +852,116 @@ TEST_CASE("link_create: sk_lookup link on a network namespace runs on delivery")
     REQUIRE(::fstat(netns, &st) == 0);
     CHECK(info.u32_at(16) == st.st_ino); // netns.netns_ino
     CHECK(info.u32_at(20) == BPF_SK_LOOKUP);
+}
+
+// ---------------------------------------------------------------- struct_ops
+
+namespace {
+
+constexpr auto kStructOps = static_cast<bpf_attach_type>(44);
+constexpr auto kMapStructOps = static_cast<bpf_map_type>(26);
+
+// A tcp_congestion_ops struct_ops map named `name`, with minimal programs
+// for the required callbacks, ready to be linked. The programs' fds are kept
+// in `progs`. Returns the map fd or -errno; *why explains a failure.
+int tcp_ca_map(const VmlinuxBtf &btf, int btf_fd, const char *name, std::vector<Fd> &progs,
+               std::string *why)
+{
+    const char *ops = "tcp_congestion_ops", *value = "bpf_struct_ops_tcp_congestion_ops";
+    __u32 ops_id = btf.find(VmlinuxBtf::kStruct, ops);
+    __u32 value_id = btf.find(VmlinuxBtf::kStruct, value);
+    long value_size = btf.struct_size(value), data = btf.member_offset(value, "data");
+    long name_off = btf.member_offset(ops, "name");
+    if (!ops_id || !value_id || value_size <= 0 || data < 0 || name_off < 0) {
+        *why = "tcp_congestion_ops struct_ops types not in vmlinux BTF";
+        return -ENOENT;
+    }
+    std::vector<unsigned char> v(static_cast<size_t>(value_size));
+    for (const char *member : {"ssthresh", "undo_cwnd", "cong_avoid"}) {
+        long idx = btf.member_index(ops, member), off = btf.member_offset(ops, member);
+        int fd = load_prog(BPF_PROG_TYPE_STRUCT_OPS, return_imm(1), static_cast<bpf_attach_type>(idx), ops_id);
+        if (fd < 0) {
+            *why = std::string("struct_ops program for ") + member + " does not load: " + errstr(errno);
+            return -errno;
+        }
+        progs.emplace_back(fd);
+        __u64 as_u64 = static_cast<__u64>(fd);
+        std::memcpy(&v[data + off], &as_u64, sizeof(as_u64));
+    }
+    std::strncpy(reinterpret_cast<char *>(&v[data + name_off]), name, 15);
+    LIBBPF_OPTS(bpf_map_create_opts, o, .btf_fd = static_cast<__u32>(btf_fd),
+                .btf_vmlinux_value_type_id = value_id, .map_flags = kFlagLink);
+    int map = bpf_map_create(kMapStructOps, nullptr, 4, static_cast<__u32>(value_size), 1, &o);
+    if (map < 0) {
+        *why = "struct_ops map create: " + errstr(errno);
+        return -errno;
+    }
+    __u32 key = 0;
+    if (bpf_map_update_elem(map, &key, v.data(), BPF_ANY) != 0) {
+        int e = errno;
+        ::close(map);
+        *why = "struct_ops map update: " + errstr(e);
+        return -e;
+    }
+    return map;
+}
+
+bool tcp_ca_registered(const std::string &name)
+{
+    FILE *f = std::fopen("/proc/sys/net/ipv4/tcp_available_congestion_control", "r");
+    if (!f)
+        return false;
+    char word[64];
+    bool found = false;
+    while (!found && std::fscanf(f, "%63s", word) == 1)
+        found = name == word;
+    std::fclose(f);
+    return found;
+}
+
+} // namespace
+
+TEST_CASE("link_create: struct_ops link registers a TCP congestion control; update by map")
+{
+    VmlinuxBtf btf;
+    REQUIRE(btf.ok());
+    Fd btf_fd(load_min_btf());
+    REQUIRE(btf_fd >= 3);
+    // Unique per process; registered only while the link holds it.
+    std::string name = "sysbpf" + std::to_string(::getpid());
+    std::vector<Fd> progs;
+    std::string why;
+    Fd map1(tcp_ca_map(btf, btf_fd, name.c_str(), progs, &why));
+    if (map1 < 0)
+        SKIP_TEST(why);
+    Fd map2(tcp_ca_map(btf, btf_fd, name.c_str(), progs, &why));
+    REQUIRE(map2 >= 3);
+    REQUIRE_FALSE(tcp_ca_registered(name));
+
+    Fd link(bpf_link_create(map1, 0, kStructOps, nullptr));
+    REQUIRE(link >= 3);
+    CHECK(cloexec(link));
+    CHECK(tcp_ca_registered(name));
+    LinkInfo info;
+    REQUIRE(link_info(link, info) == 0);
+    CHECK(info.type() == kLinkStructOps);
+    CHECK(info.u32_at(16) == map_id_of(map1)); // struct_ops.map_id
+
+    // The same map again: its congestion control is registered already.
+    errno = 0;
+    CHECK(no_leak(bpf_link_create(map1, 0, kStructOps, nullptr)) == -EEXIST);
+    CHECK(errno == EEXIST);
+
+    // BPF_F_REPLACE checks the map the link holds (old_map_fd).
+    LIBBPF_OPTS(bpf_link_update_opts, wrong, .flags = BPF_F_REPLACE, .old_map_fd = (__u32)map2.get());
+    CHECK(bpf_link_update(link, map2, &wrong) == -EPERM);
+    CHECK(errno == EPERM);
+    LIBBPF_OPTS(bpf_link_update_opts, right, .flags = BPF_F_REPLACE, .old_map_fd = (__u32)map1.get());
+    CHECK(bpf_link_update(link, map2, &right) == 0);
+    REQUIRE(link_info(link, info) == 0);
+    CHECK(info.u32_at(16) == map_id_of(map2));
+    CHECK(tcp_ca_registered(name));
+
+    REQUIRE(bpf_link_detach(link) == 0);
+    CHECK_FALSE(tcp_ca_registered(name));
 }
