@@ -33,7 +33,7 @@ bool zero_from(const Opts<const CreateOpts> &o, std::size_t from) noexcept
     return true;
 }
 
-// What a kind-specific filler produces: the attr's head plus a tail.
+// A zeroed attr with the head filled in; the caller fills the tail.
 template <class Tail>
 kernel::LinkCreateAttr<Tail> head(int prog_fd, int target_fd, u32 attach_type, u32 flags) noexcept
 {
@@ -252,7 +252,8 @@ SYSBPF_EXPORT int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_ty
     // Kernels before tracing links (5.8 and older) answer EINVAL; programs
     // named by nothing but their fd can still be attached through
     // BPF_RAW_TRACEPOINT_OPEN, as long as the caller asked for nothing more:
-    // no target fd, and opts (flags, target_btf_id, cookie) all zero.
+    // no target fd, and opts (flags, target_btf_id, cookie) all zero. (Such
+    // opts pass every check above, so this EINVAL is the kernel's.)
     if (fd == -EINVAL && has_raw_tp_fallback(type) && target_fd == 0 &&
         zero_from(o, END_OF(sz)))
         fd = raw_tracepoint_open(prog_fd, nullptr, 0);
