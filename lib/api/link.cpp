@@ -1,5 +1,6 @@
 // bpf_link_create, bpf_link_detach, bpf_link_update, bpf_iter_create
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "kernel/attach_type.hpp"
 #include "kernel/prog_attach_flags.hpp"
 #include "opts.hpp"
@@ -242,6 +243,7 @@ long create(int prog_fd, int target_fd, AttachType type, const Opts<const Create
 SYSBPF_EXPORT int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type,
                                   const struct bpf_link_create_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_link_create, prog_fd, target_fd, attach_type, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);
@@ -264,6 +266,7 @@ SYSBPF_EXPORT int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_ty
 
 SYSBPF_EXPORT int bpf_link_detach(int link_fd)
 {
+    SYSBPF_TRACE_CALL(bpf_link_detach, link_fd);
     kernel::LinkDetachAttr a{};
     a.link_fd = static_cast<u32>(link_fd);
     return sys::c_return(sys::call(Cmd::LinkDetach, a));
@@ -272,6 +275,7 @@ SYSBPF_EXPORT int bpf_link_detach(int link_fd)
 SYSBPF_EXPORT int bpf_link_update(int link_fd, int new_prog_fd,
                                   const struct bpf_link_update_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_link_update, link_fd, new_prog_fd, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);
@@ -291,6 +295,7 @@ SYSBPF_EXPORT int bpf_link_update(int link_fd, int new_prog_fd,
 
 SYSBPF_EXPORT int bpf_iter_create(int link_fd)
 {
+    SYSBPF_TRACE_CALL(bpf_iter_create, link_fd);
     kernel::IterCreateAttr a{};
     a.link_fd = static_cast<u32>(link_fd);
     return sys::c_return(sys::call_fd(Cmd::IterCreate, a));

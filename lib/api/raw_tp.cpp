@@ -1,5 +1,6 @@
 // bpf_raw_tracepoint_open and bpf_raw_tracepoint_open_opts
 #include "export.hpp"
+#include "trace/trace.hpp"
 #include "opts.hpp"
 #include "raw_tp_open.hpp"
 #include "sys/result.hpp"
@@ -18,6 +19,7 @@ long sysbpf::raw_tracepoint_open(int prog_fd, const char *tp_name, kernel::u64 c
 
 SYSBPF_EXPORT int bpf_raw_tracepoint_open_opts(int prog_fd, struct bpf_raw_tp_opts *opts)
 {
+    SYSBPF_TRACE_CALL(bpf_raw_tracepoint_open_opts, prog_fd, opts);
     Opts o(opts);
     if (!o.valid())
         return sys::c_return(-EINVAL);
@@ -27,5 +29,6 @@ SYSBPF_EXPORT int bpf_raw_tracepoint_open_opts(int prog_fd, struct bpf_raw_tp_op
 
 SYSBPF_EXPORT int bpf_raw_tracepoint_open(const char *name, int prog_fd)
 {
+    SYSBPF_TRACE_CALL(bpf_raw_tracepoint_open, name, prog_fd);
     return sys::c_return(raw_tracepoint_open(prog_fd, name, 0));
 }
