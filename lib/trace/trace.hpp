@@ -4,6 +4,9 @@
 // ever written.
 #pragma once
 
+#include "trace/enum_names.hpp"
+
+#include <linux/bpf.h>
 #include <type_traits>
 
 namespace sysbpf::trace {
@@ -20,7 +23,8 @@ extern bool g_on;
 
 // One argument, as a trace shows it.
 struct Arg {
-    enum class Kind : unsigned char { Int, Uint, Str, Ptr } kind;
+    enum class Kind : unsigned char { Int, Uint, Str, Ptr, Enum } kind;
+    EnumKind enum_kind; // for Kind::Enum
     union {
         long long i;
         unsigned long long u;
@@ -38,6 +42,13 @@ inline Arg to_arg(T v) noexcept
     } else if constexpr (std::is_pointer_v<T>) {
         a.kind = Arg::Kind::Ptr;
         a.p = v;
+    } else if constexpr (std::is_same_v<T, bpf_map_type> || std::is_same_v<T, bpf_prog_type> ||
+                         std::is_same_v<T, bpf_attach_type>) {
+        a.kind = Arg::Kind::Enum;
+        a.enum_kind = std::is_same_v<T, bpf_map_type>    ? EnumKind::MapType
+                      : std::is_same_v<T, bpf_prog_type> ? EnumKind::ProgType
+                                                         : EnumKind::AttachType;
+        a.i = static_cast<long long>(v);
     } else if constexpr (std::is_enum_v<T> || std::is_signed_v<T>) {
         a.kind = Arg::Kind::Int;
         a.i = static_cast<long long>(v);

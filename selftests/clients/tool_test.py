@@ -115,9 +115,9 @@ def t_run_trace(s):
     line = re.compile(r"^sysbpf: (\w+)\((.*)\) = (-?\d+)( E[A-Z0-9]+)? <\d+\.\d{3} us>$")
     bad = [l for l in lines if not line.match(l)]
     s.expect(lines and not bad, f"malformed trace lines: {bad[:5]}")
-    s.expect(any(re.search(r'bpf_map_create\(map_type=\w+, map_name="lengths", key_size=4, value_size=8, '
+    s.expect(any(re.search(r'bpf_map_create\(map_type=BPF_MAP_TYPE_HASH, map_name="lengths", key_size=4, value_size=8, '
                            r'max_entries=64, opts=', l) for l in lines), "no map_create line with name and sizes")
-    s.expect(any(re.search(r'bpf_prog_load\(prog_type=\w+, prog_name="count_packet", license="GPL", '
+    s.expect(any(re.search(r'bpf_prog_load\(prog_type=BPF_PROG_TYPE_XDP, prog_name="count_packet", license="GPL", '
                            r'insns=0x[0-9a-f]+, insn_cnt=\d+', l) for l in lines), "no prog_load line with its name")
     s.expect(any(re.search(r"bpf_map_update_elem\(fd=\d+, .*flags=0\) = -1 EPERM", l) for l in lines),
              "the refused update of .rodata does not show -1 EPERM")
