@@ -385,6 +385,8 @@ TEST_CASE("info: info_len bounds the copy; errors")
     SECTION("EFAULT for an info buffer the kernel cannot write")
     {
         __u32 len = sizeof(bpf_map_info);
+        CHECK(bpf_obj_get_info_by_fd(map, reinterpret_cast<void *>(8), &len) == -EFAULT);
+        CHECK(errno == EFAULT);
         CHECK(bpf_map_get_info_by_fd(map, reinterpret_cast<bpf_map_info *>(8), &len) == -EFAULT);
         CHECK(errno == EFAULT);
     }
