@@ -49,7 +49,8 @@ long load_probe(kernel::u64 first_insn, const char *name, int attempts) noexcept
 Memcg probe_memcg() noexcept
 {
     constexpr kernel::u64 kCallCoarseNs = 0x85 | (kernel::u64{160} << 32); // call #160
-    return load_probe(kCallCoarseNs, nullptr, 1) == 0 // libbpf: one try ? Memcg::Charged : Memcg::Memlock;
+    bool loaded = load_probe(kCallCoarseNs, nullptr, 1) == 0; // libbpf tries once
+    return loaded ? Memcg::Charged : Memcg::Memlock;
 }
 
 } // namespace
