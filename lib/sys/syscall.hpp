@@ -21,8 +21,9 @@ using BpfFn = long (*)(int cmd, void *attr, unsigned size) noexcept;
 long raw_bpf(int cmd, void *attr, unsigned size) noexcept;
 
 // The seam: NULL (the default) or a replacement for raw_bpf. Not
-// synchronised: replace it only while no other thread calls in.
-extern BpfFn bpf_fn;
+// synchronised: replace it only while no other thread calls in. Hidden: read
+// in place by every call, not through the GOT.
+extern BpfFn bpf_fn __attribute__((visibility("hidden")));
 
 // The real bpf(2), inline where the architecture allows.
 inline long bpf_syscall(int cmd, void *attr, unsigned size) noexcept
