@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -99,6 +100,10 @@ public:
             std::memcpy(p_ + off, &value, sizeof(F));
     }
 
+    // The same reader (every reader offers checked(): hand it to code that
+    // does not care which shape the caller's opts had).
+    Opts checked() const noexcept { return *this; }
+
 private:
     unsigned char *p_;
     std::size_t sz_;
@@ -163,12 +168,11 @@ inline bool is_whole(const T *opts) noexcept
     if (opts->sz != sizeof(U))
         return false;
     if constexpr (known < sizeof(U)) {
-        unsigned char tail[sizeof(U) - known];
-        std::memcpy(tail, reinterpret_cast<const unsigned char *>(opts) + known, sizeof(tail));
-        for (unsigned char b : tail) {
-            if (b)
-                return false;
-        }
+        // Tail padding only, shorter than the struct's alignment: one word.
+        static_assert(sizeof(U) - known < sizeof(std::uint64_t));
+        std::uint64_t tail = 0;
+        std::memcpy(&tail, reinterpret_cast<const unsigned char *>(opts) + known, sizeof(U) - known);
+        return tail == 0;
     }
     return true;
 }
