@@ -25,4 +25,9 @@ long raw_bpf(int cmd, void *attr, unsigned size) noexcept
 
 BpfFn bpf_fn = nullptr;
 
+long call_seam(int cmd, void *attr, unsigned size) noexcept
+{
+    return bpf_fn(cmd, attr, size);
+}
+
 } // namespace sysbpf::sys

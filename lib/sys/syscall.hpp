@@ -25,6 +25,9 @@ long raw_bpf(int cmd, void *attr, unsigned size) noexcept;
 // in place by every call, not through the GOT.
 extern BpfFn bpf_fn __attribute__((visibility("hidden")));
 
+// Calls bpf_fn. Out of line, so that the test for it is one compare.
+[[gnu::cold]] long call_seam(int cmd, void *attr, unsigned size) noexcept;
+
 // The real bpf(2), inline where the architecture allows.
 inline long bpf_syscall(int cmd, void *attr, unsigned size) noexcept
 {
@@ -49,7 +52,7 @@ inline long call(kernel::Cmd cmd, Attr &attr, unsigned size = Attr::kSize) noexc
 {
     static_assert(kernel::is_attr_layout<Attr>);
     if (__builtin_expect(bpf_fn != nullptr, 0))
-        return bpf_fn(static_cast<int>(cmd), &attr, size);
+        return call_seam(static_cast<int>(cmd), &attr, size);
     return bpf_syscall(static_cast<int>(cmd), &attr, size);
 }
 
