@@ -10,9 +10,10 @@
 #include <unistd.h>
 
 namespace sysbpf::features {
-namespace {
 
-std::atomic<bool> g_names_refused{false};
+std::atomic<bool> detail::g_names_refused{false};
+
+namespace {
 
 enum class Memcg : int { Unknown, Charged, Memlock };
 std::atomic<Memcg> g_memcg{Memcg::Unknown};
@@ -55,8 +56,10 @@ Memcg probe_memcg() noexcept
 
 } // namespace
 
-bool names_refused() noexcept { return g_names_refused.load(std::memory_order_relaxed); }
-void note_names_refused() noexcept { g_names_refused.store(true, std::memory_order_relaxed); }
+void note_names_refused() noexcept
+{
+    detail::g_names_refused.store(true, std::memory_order_relaxed);
+}
 
 bool prog_names_refused_by_probe() noexcept
 {
@@ -95,7 +98,7 @@ bool raise_memlock_after_eperm() noexcept
 
 void reset_for_tests() noexcept
 {
-    g_names_refused = false;
+    detail::g_names_refused = false;
     g_memcg = Memcg::Unknown;
     g_memlock_raised = false;
     g_memlock_rlim = static_cast<std::size_t>(RLIM_INFINITY);

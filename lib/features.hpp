@@ -2,13 +2,22 @@
 // rather than from probes up front, cached, safe to use from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 
 namespace sysbpf::features {
 
+namespace detail {
+extern std::atomic<bool> g_names_refused __attribute__((visibility("hidden")));
+}
+
 // Object names (map_name, prog_name) arrived in Linux 4.15. Until a kernel
-// refuses a named call, names are assumed to work.
-bool names_refused() noexcept;
+// refuses a named call, names are assumed to work. Inline: every named
+// create asks.
+inline bool names_refused() noexcept
+{
+    return detail::g_names_refused.load(std::memory_order_relaxed);
+}
 void note_names_refused() noexcept;
 
 // After a named BPF_PROG_LOAD failed with E2BIG: loads a tiny named socket

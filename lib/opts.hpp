@@ -10,9 +10,12 @@
 // SYSBPF_OPT_SET(reader, field, value); api code never dereferences opts.
 #pragma once
 
+#include "sys/result.hpp"
+
 #include <bpf/bpf.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -97,12 +100,110 @@ public:
             std::memcpy(p_ + off, &value, sizeof(F));
     }
 
+    // The same reader (every reader offers checked(): hand it to code that
+    // does not care which shape the caller's opts had).
+    Opts checked() const noexcept { return *this; }
+
 private:
     unsigned char *p_;
     std::size_t sz_;
 };
 
 template <class T> Opts(T *) -> Opts<T>;
+
+// The two shapes nearly every caller passes, each read without a bounds test
+// per field. They answer the same as Opts would for the same struct.
+
+// NULL opts: every field reads as its fallback, nothing is written.
+template <class T>
+struct NoOpts {
+    using type = std::remove_const_t<T>;
+
+    template <class F>
+    F get(std::size_t, F fallback) const noexcept
+    {
+        return fallback;
+    }
+    template <class F>
+    void set(std::size_t, F) const noexcept
+    {
+        static_assert(!std::is_const_v<T>, "output field in an input-only opts struct");
+    }
+    Opts<T> checked() const noexcept { return Opts<T>(nullptr); }
+};
+
+// A struct that holds every known field (sz == sizeof and the tail padding
+// past the known fields is zero): every field is read and written in place.
+template <class T>
+struct WholeOpts {
+    using type = std::remove_const_t<T>;
+    T *p;
+
+    template <class F>
+    F get(std::size_t off, F) const noexcept
+    {
+        F v;
+        std::memcpy(&v, reinterpret_cast<const unsigned char *>(p) + off, sizeof(F));
+        return v;
+    }
+    template <class F>
+    void set(std::size_t off, F value) const noexcept
+    {
+        static_assert(!std::is_const_v<T>, "output field in an input-only opts struct");
+        std::memcpy(reinterpret_cast<unsigned char *>(const_cast<type *>(p)) + off, &value,
+                    sizeof(F));
+    }
+    Opts<T> checked() const noexcept { return Opts<T>(p); }
+};
+
+namespace detail {
+
+// Whether `opts` (not NULL) is exactly this library's struct with a zero
+// tail: the test is a handful of instructions, sizes being constants.
+template <class T>
+inline bool is_whole(const T *opts) noexcept
+{
+    using U = std::remove_const_t<T>;
+    constexpr std::size_t known = opts_known_end<U>;
+    if (opts->sz != sizeof(U))
+        return false;
+    if constexpr (known < sizeof(U)) {
+        // Tail padding only, shorter than the struct's alignment: one word.
+        static_assert(sizeof(U) - known < sizeof(std::uint64_t));
+        std::uint64_t tail = 0;
+        std::memcpy(&tail, reinterpret_cast<const unsigned char *>(opts) + known, sizeof(U) - known);
+        return tail == 0;
+    }
+    return true;
+}
+
+template <class T, class Body, class... A>
+[[gnu::noinline, gnu::cold]] int with_checked_opts(T *opts, Body body, A... args) noexcept
+{
+    Opts<T> o(opts);
+    if (!o.valid())
+        return sys::c_return(-EINVAL);
+    return body(o, args...);
+}
+
+} // namespace detail
+
+// Returns `body(o, args...)` with `o` the cheapest reader for `opts`: NoOpts,
+// WholeOpts, or (older or newer struct sizes, out of line) Opts; SYSBPF_OPT
+// and SYSBPF_OPT_SET work on each. `body` is a captureless generic lambda:
+// what it needs comes in `args`, by value, so that nothing has to live in
+// memory for the out-of-line case. Opts that break the sz rules fail with
+// -EINVAL (errno set) before `body` runs.
+template <class T, class Body, class... A>
+[[gnu::always_inline]] inline int with_opts(T *opts, Body body, A... args) noexcept
+{
+    static_assert(std::is_empty_v<Body>, "body must not capture: pass what it needs in args");
+    if (!opts)
+        return body(NoOpts<T>{}, args...);
+    if (detail::is_whole(opts)) [[likely]]
+        return body(WholeOpts<T>{opts}, args...);
+    return detail::with_checked_opts(opts, body, args...);
+}
 
 } // namespace sysbpf
 
