@@ -65,7 +65,12 @@ bool raise_memlock_after_eperm() noexcept
     if (bytes == 0)
         return false;
     rlimit r{bytes, bytes};
-    return ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
+    // A refused raise must not leave its errno behind: the call may still
+    // succeed later (a logged retry), and success leaves errno alone.
+    const int saved = errno;
+    const bool raised = ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
+    errno = saved;
+    return raised;
 }
 
 void reset_for_tests() noexcept
