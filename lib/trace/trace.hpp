@@ -54,7 +54,8 @@ using Invoke = int (*)(void *body) noexcept;
 int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) noexcept;
 
 // Set while record() runs the traced call on this thread.
-extern thread_local bool t_inside;
+// Initial-exec TLS: no __tls_get_addr, so the library needs nothing from ld.so.
+extern thread_local bool t_inside __attribute__((tls_model("initial-exec")));
 
 // The traced call: runs `f(args...)` inside record(). Out of line and cold,
 // so the untraced path keeps its arguments in registers.

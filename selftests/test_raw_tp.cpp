@@ -1,0 +1,210 @@
+// Raw tracepoints on the real kernel: bpf_raw_tracepoint_open[_opts] with
+// raw_tracepoint and BTF-typed (tp_btf) programs, cookies, link info,
+// documented errors, and bpf_link_create's fallback to this command.
+#include "harness/harness.hpp"
+#include "kernel_helpers.hpp"
+#include "link_btf.hpp"
+#include "link_fixtures.hpp"
+
+#include <bpf/bpf.h>
+
+#include <cerrno>
+#include <string>
+
+// LIBBPF_OPTS leaves the fields it is not given to its memset.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+using namespace selftest;
+using namespace selftest::links;
+
+namespace {
+
+// The raw tracepoint name a link reports (bpf_link_info.raw_tracepoint).
+std::string raw_tp_name(int link_fd, LinkInfo &info)
+{
+    static char name[64];
+    name[0] = 0;
+    __u64 p = reinterpret_cast<uintptr_t>(name);
+    __u32 len = sizeof(name);
+    std::memcpy(info.raw + 16, &p, sizeof(p)); // tp_name
+    std::memcpy(info.raw + 24, &len, sizeof(len)); // tp_name_len
+    return link_info(link_fd, info) == 0 ? std::string(name) : std::string("<no info>");
+}
+
+// A BTF-typed raw tracepoint program (tp_btf) for sys_enter.
+int load_tp_btf(const Prog &p, int *err)
+{
+    VmlinuxBtf btf;
+    __u32 target = btf.ok() ? btf.find(VmlinuxBtf::kTypedef, "btf_trace_sys_enter") : 0;
+    if (!target) {
+        *err = ENOENT;
+        return -ENOENT;
+    }
+    int fd = load_prog(BPF_PROG_TYPE_TRACING, p, BPF_TRACE_RAW_TP, target);
+    *err = fd < 0 ? errno : 0;
+    return fd;
+}
+
+} // namespace
+
+TEST_CASE("raw_tracepoint_open: a raw_tracepoint program runs on sys_enter until closed")
+{
+    Fd map(u64_array(1));
+    REQUIRE(map >= 3);
+    Fd prog(load_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, count_prog(map, 0)));
+    REQUIRE(prog >= 3);
+    int fds = open_fd_count();
+
+    errno = 0;
+    Fd link(bpf_raw_tracepoint_open("sys_enter", prog));
+    REQUIRE(link >= 3);
+    CHECK(errno == 0);
+    CHECK(cloexec(link));
+    some_syscall();
+    CHECK(read_u64(map, 0) >= 1);
+
+    LinkInfo info;
+    CHECK(raw_tp_name(link, info) == "sys_enter");
+    CHECK(info.type() == kLinkRawTracepoint);
+    CHECK(info.prog_id() == prog_id(prog));
+    CHECK(info.u32_at(24) == sizeof("sys_enter")); // tp_name_len, NUL included
+    CHECK(info.u64_at(32) == 0);                   // no cookie
+
+    link.reset();
+    settle();
+    __u32 key = 0;
+    __u64 zero = 0;
+    REQUIRE(bpf_map_update_elem(map, &key, &zero, BPF_ANY) == 0);
+    some_syscall();
+    CHECK(read_u64(map, 0) == 0);
+    CHECK(open_fd_count() == fds);
+}
+
+TEST_CASE("raw_tracepoint_open_opts: the cookie reaches the program and the link info")
+{
+    Fd map(u64_array(1));
+    REQUIRE(map >= 3);
+    Fd prog(load_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, record_cookie_prog(map, 0)));
+    REQUIRE(prog >= 3);
+    LIBBPF_OPTS(bpf_raw_tp_opts, o, .tp_name = "sys_enter", .cookie = 0x5eb0f00dcafe0001ULL);
+    Fd link(bpf_raw_tracepoint_open_opts(prog, &o));
+    REQUIRE(link >= 3);
+    CHECK(cloexec(link));
+    some_syscall();
+    CHECK(read_u64(map, 0) == 0x5eb0f00dcafe0001ULL);
+    LinkInfo info;
+    CHECK(raw_tp_name(link, info) == "sys_enter");
+    CHECK(info.u64_at(32) == 0x5eb0f00dcafe0001ULL);
+}
+
+TEST_CASE("raw_tracepoint_open: a tp_btf program attaches to its own target with no name")
+{
+    Fd map(u64_array(1));
+    REQUIRE(map >= 3);
+    int err = 0;
+    Fd prog(load_tp_btf(record_cookie_prog(map, 0), &err));
+    if (prog < 0)
+        SKIP_TEST("tp_btf program for sys_enter does not load: " + errstr(err));
+
+    LIBBPF_OPTS(bpf_raw_tp_opts, o, .cookie = 77);
+    Fd link(bpf_raw_tracepoint_open_opts(prog, &o));
+    REQUIRE(link >= 3);
+    some_syscall();
+    CHECK(read_u64(map, 0) == 77);
+    LinkInfo info;
+    CHECK(raw_tp_name(link, info) == "sys_enter");
+    CHECK(info.type() == kLinkRawTracepoint);
+
+    link.reset();
+    Fd plain(bpf_raw_tracepoint_open(nullptr, prog));
+    REQUIRE(plain >= 3);
+    some_syscall();
+    CHECK(read_u64(map, 0) == 0); // attached without a cookie
+}
+
+TEST_CASE("raw_tracepoint_open: documented errors")
+{
+    Fd prog(load_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, return_imm(0)));
+    REQUIRE(prog >= 3);
+    int fds = open_fd_count();
+    SECTION("ENOENT for a tracepoint that does not exist")
+    {
+        errno = 0;
+        CHECK(no_leak(bpf_raw_tracepoint_open("no_such_tracepoint_xyz", prog)) == -ENOENT);
+        CHECK(errno == ENOENT);
+    }
+    SECTION("EFAULT for no name with a raw_tracepoint program (the name is copied in)")
+    {
+        CHECK(no_leak(bpf_raw_tracepoint_open(nullptr, prog)) == -EFAULT);
+        CHECK(errno == EFAULT);
+    }
+    SECTION("EBADF for a program fd that is not open")
+    {
+        CHECK(no_leak(bpf_raw_tracepoint_open("sys_enter", closed_fd())) == -EBADF);
+        CHECK(errno == EBADF);
+    }
+    SECTION("EINVAL for a program of another type")
+    {
+        Fd sock(load_prog(BPF_PROG_TYPE_SOCKET_FILTER, return_imm(0)));
+        REQUIRE(sock >= 3);
+        CHECK(no_leak(bpf_raw_tracepoint_open("sys_enter", sock)) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("EINVAL for opts with sz below 8, before the kernel is asked")
+    {
+        bpf_raw_tp_opts o{};
+        o.sz = 4;
+        o.tp_name = "sys_enter";
+        CHECK(no_leak(bpf_raw_tracepoint_open_opts(prog, &o)) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("EINVAL for opts with unknown non-zero trailing bytes")
+    {
+        alignas(8) unsigned char b[40] = {};
+        auto *o = reinterpret_cast<bpf_raw_tp_opts *>(b);
+        o->sz = sizeof(b);
+        o->tp_name = "sys_enter";
+        b[33] = 1;
+        CHECK(no_leak(bpf_raw_tracepoint_open_opts(prog, o)) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    CHECK(open_fd_count() == fds);
+}
+
+TEST_CASE("link_create: raw tracepoint kinds fall back to BPF_RAW_TRACEPOINT_OPEN on EINVAL")
+{
+    // BPF_LINK_CREATE refuses raw_tracepoint-typed programs (EINVAL). With
+    // nothing but the program given, bpf_link_create retries as
+    // BPF_RAW_TRACEPOINT_OPEN without a name, whose own error (EFAULT: no
+    // name to copy) is what the caller sees; with any opts set it gives up.
+    Fd prog(load_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, return_imm(0)));
+    REQUIRE(prog >= 3);
+    errno = 0;
+    CHECK(no_leak(bpf_link_create(prog, 0, BPF_TRACE_RAW_TP, nullptr)) == -EFAULT);
+    CHECK(errno == EFAULT);
+
+    LIBBPF_OPTS(bpf_link_create_opts, o, .tracing = {.cookie = 1});
+    CHECK(no_leak(bpf_link_create(prog, 0, BPF_TRACE_RAW_TP, &o)) == -EINVAL);
+    CHECK(errno == EINVAL);
+}
+
+TEST_CASE("link_create: a tp_btf program links with BPF_TRACE_RAW_TP and a tracing cookie")
+{
+    Fd map(u64_array(1));
+    REQUIRE(map >= 3);
+    int err = 0;
+    Fd prog(load_tp_btf(record_cookie_prog(map, 0), &err));
+    if (prog < 0)
+        SKIP_TEST("tp_btf program for sys_enter does not load: " + errstr(err));
+
+    LIBBPF_OPTS(bpf_link_create_opts, o, .tracing = {.cookie = 0xabcdef});
+    Fd link(bpf_link_create(prog, 0, BPF_TRACE_RAW_TP, &o));
+    REQUIRE(link >= 3);
+    CHECK(cloexec(link));
+    some_syscall();
+    CHECK(read_u64(map, 0) == 0xabcdef);
+    LinkInfo info;
+    CHECK(raw_tp_name(link, info) == "sys_enter");
+    CHECK(info.prog_id() == prog_id(prog));
+    CHECK(info.u64_at(32) == 0xabcdef);
+}

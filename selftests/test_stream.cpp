@@ -1,0 +1,176 @@
+// bpf_prog_stream_read on the real kernel (BPF streams: Linux 6.17+).
+#include "harness/harness.hpp"
+#include "kernel_helpers.hpp"
+#include "misc_fixtures.hpp"
+#include "vmlinux_btf.hpp"
+
+#include <bpf/bpf.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+using namespace selftest;
+using namespace selftest::misc;
+
+namespace {
+
+constexpr __u32 kStdout = 1; // BPF_STDOUT
+constexpr __u32 kStderr = 2; // BPF_STDERR
+constexpr __u8 kPseudoMapValue = 2;  // BPF_PSEUDO_MAP_VALUE
+constexpr __u8 kPseudoKfuncCall = 2; // BPF_PSEUDO_KFUNC_CALL
+
+// On a kernel without streams the command is unknown: EINVAL even for a
+// valid program fd.
+int streams_probe()
+{
+    Fd prog(load_raw_tp_prog("st_stream"));
+    char buf[8];
+    return prog < 0 ? prog.get() : bpf_prog_stream_read(prog, kStdout, buf, sizeof(buf), nullptr);
+}
+const char kNoStreams[] = "kernel without BPF streams (6.17+): EINVAL for BPF_PROG_STREAM_READ_BY_FD";
+
+// A socket filter that prints "hello 42\n" to BPF_STDOUT through the
+// bpf_stream_vprintk kfunc and returns the kfunc's result.
+struct PrintingProg {
+    Fd fmt_map, prog;
+    std::string skip; // why it could not be built
+
+    PrintingProg()
+    {
+        VmlinuxBtf btf;
+        if (!btf.ok()) {
+            skip = "no readable /sys/kernel/btf/vmlinux";
+            return;
+        }
+        // 6.17 named it bpf_stream_vprintk; later kernels bpf_stream_vprintk_impl.
+        __u32 kfunc = btf.find("bpf_stream_vprintk_impl", kBtfKindFunc);
+        if (!kfunc)
+            kfunc = btf.find("bpf_stream_vprintk", kBtfKindFunc);
+        if (!kfunc) {
+            skip = "no bpf_stream_vprintk kfunc in vmlinux BTF";
+            return;
+        }
+        // The format must be a constant string: a frozen, program-read-only map.
+        bpf_map_create_opts mo{};
+        mo.sz = sizeof(mo);
+        mo.map_flags = BPF_F_RDONLY_PROG;
+        fmt_map.reset(bpf_map_create(BPF_MAP_TYPE_ARRAY, "st_fmt", 4, 16, 1, &mo));
+        char fmt[16] = "hello %d\n";
+        int key = 0;
+        if (fmt_map < 0 || bpf_map_update_elem(fmt_map, &key, fmt, 0) || bpf_map_freeze(fmt_map)) {
+            skip = "format map: " + errstr(errno);
+            return;
+        }
+        std::vector<bpf_insn> insns = {
+            mov64_imm(1, kStdout),                                     // stream_id
+            insn(BPF_LD | BPF_DW | BPF_IMM, 2, kPseudoMapValue, 0, fmt_map), // fmt
+            insn(0, 0, 0, 0, 0),                                       //   (value offset 0)
+            insn(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, 42),            // u64 args[1] = {42}
+            mov64_reg(3, 10),                                          // args
+            insn(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, -8),
+            mov64_imm(4, 8),                                           // len__sz
+            mov64_imm(5, 0),                                           // aux__prog: set by the verifier
+            insn(BPF_JMP | BPF_CALL, 0, kPseudoKfuncCall, 0, static_cast<__s32>(kfunc)),
+            exit_insn(),
+        };
+        prog.reset(load_prog(BPF_PROG_TYPE_SOCKET_FILTER, "st_print", insns));
+        if (prog < 0)
+            skip = "loading a program that calls bpf_stream_vprintk: " + errstr(-prog.get());
+    }
+
+    // Runs the program once; returns the kfunc's result.
+    int run()
+    {
+        static const unsigned char packet[64] = {};
+        __u32 retval = 0;
+        if (test_run_skb(prog, packet, sizeof(packet), 1, &retval) != 0)
+            return -EIO;
+        return static_cast<int>(retval);
+    }
+};
+
+} // namespace
+
+TEST_CASE("prog_stream_read: a program that printed nothing reads 0 bytes from both streams")
+{
+    if (streams_probe() == -EINVAL)
+        SKIP_TEST(kNoStreams);
+    Fd prog(load_raw_tp_prog("st_stream"));
+    REQUIRE(prog >= 3);
+    char buf[64];
+    errno = 4321;
+    CHECK(bpf_prog_stream_read(prog, kStdout, buf, sizeof(buf), nullptr) == 0);
+    CHECK(bpf_prog_stream_read(prog, kStderr, buf, sizeof(buf), nullptr) == 0);
+    LIBBPF_OPTS(bpf_prog_stream_read_opts, o);
+    CHECK(bpf_prog_stream_read(prog, kStderr, buf, sizeof(buf), &o) == 0);
+    CHECK(errno == 4321);
+}
+
+TEST_CASE("prog_stream_read: returns what the program printed, in as many reads as asked")
+{
+    if (streams_probe() == -EINVAL)
+        SKIP_TEST(kNoStreams);
+    PrintingProg p;
+    if (!p.skip.empty())
+        SKIP_TEST(p.skip);
+    int printed = p.run();
+    if (printed < 0)
+        SKIP_TEST("the kernel refused the program's bpf_stream_vprintk: " + errstr(-printed) +
+                  ", so there is nothing to read");
+    CHECK(printed == 0);
+    char buf[64] = {};
+    REQUIRE(bpf_prog_stream_read(p.prog, kStdout, buf, 4, nullptr) == 4);
+    CHECK(std::string(buf, 4) == "hell");
+    int rest = bpf_prog_stream_read(p.prog, kStdout, buf, sizeof(buf), nullptr);
+    // Some kernels keep the string's NUL in the stream.
+    REQUIRE((rest == 5 || rest == 6));
+    CHECK(std::string(buf, 5) == "o 42\n");
+    CHECK(bpf_prog_stream_read(p.prog, kStdout, buf, sizeof(buf), nullptr) == 0);
+    CHECK(bpf_prog_stream_read(p.prog, kStderr, buf, sizeof(buf), nullptr) == 0);
+}
+
+TEST_CASE("prog_stream_read: errors")
+{
+    if (streams_probe() == -EINVAL)
+        SKIP_TEST(kNoStreams);
+    Fd prog(load_raw_tp_prog("st_stream"));
+    REQUIRE(prog >= 3);
+    char buf[16];
+    SECTION("ENOENT for a stream id other than BPF_STDOUT and BPF_STDERR")
+    {
+        for (__u32 id : {0u, 3u, 0xffffffffu}) {
+            INFO("stream " << id);
+            errno = 0;
+            CHECK(bpf_prog_stream_read(prog, id, buf, sizeof(buf), nullptr) == -ENOENT);
+            CHECK(errno == ENOENT);
+        }
+    }
+    SECTION("EBADF for an fd that is not open")
+    {
+        errno = 0;
+        CHECK(bpf_prog_stream_read(100000, kStdout, buf, sizeof(buf), nullptr) == -EBADF);
+        CHECK(errno == EBADF);
+    }
+    SECTION("EINVAL for an fd that is not a program")
+    {
+        Fd map(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, nullptr));
+        REQUIRE(map >= 3);
+        errno = 0;
+        CHECK(bpf_prog_stream_read(map, kStdout, buf, sizeof(buf), nullptr) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("EINVAL for opts the library refuses, before the kernel is asked")
+    {
+        alignas(8) unsigned char raw[16] = {};
+        auto *o = reinterpret_cast<bpf_prog_stream_read_opts *>(raw);
+        o->sz = 4;
+        errno = 0;
+        CHECK(bpf_prog_stream_read(100000, kStdout, buf, sizeof(buf), o) == -EINVAL);
+        CHECK(errno == EINVAL);
+        o->sz = sizeof(raw);
+        raw[8] = 1; // past sz, the only field libbpf 1.7 knows
+        CHECK(bpf_prog_stream_read(100000, kStdout, buf, sizeof(buf), o) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+}

@@ -1,0 +1,101 @@
+"""The VM's initramfs: busybox as /init's shell, the selftest binaries, the
+shared libraries they need (found with ldd), and the kernel modules to load."""
+import os
+import re
+import shutil
+import subprocess
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The host's /bin/sh (dash on Debian) and iproute2's ip and tc, when the host
+# has them, take the place of busybox's: selftests that shell out see the same
+# tools as on a Debian host. (busybox's sh would run its own ip and tc applets
+# whatever PATH says.)
+HOST_TOOLS = {"/bin/sh": "sh", "/usr/sbin/ip": "ip", "/usr/sbin/tc": "tc"}
+_SBIN = "/usr/sbin:/sbin:/usr/bin:/bin"
+
+_LDD_LINE = re.compile(r"^\s*(?:(\S+) => )?(/\S+) \(0x[0-9a-f]+\)$")
+
+
+def shared_libraries(binary):
+    """(soname, path) of every library ldd resolves for binary; the dynamic
+    loader comes back with its absolute path as the soname."""
+    r = subprocess.run(["ldd", binary], capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        if "not a dynamic executable" in r.stdout + r.stderr:
+            return []
+        raise RuntimeError(f"ldd {binary}: {r.stderr.strip()}")
+    libs = []
+    for line in r.stdout.splitlines():
+        m = _LDD_LINE.match(line)
+        if m:
+            libs.append((m.group(1) or m.group(2), m.group(2)))
+        elif "=>" in line and "not found" in line:
+            raise RuntimeError(f"ldd {binary}: {line.strip()}")
+    return libs
+
+
+def _install(src, root, dest):
+    path = os.path.join(root, dest.lstrip("/"))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    shutil.copy(src, path)  # follows symlinks
+    return path
+
+
+def _install_library(src, root, dest):
+    """A library under its real file name, with dest (its soname) a link to
+    it as on the host: some programs read their libraries' versions there."""
+    real = os.path.realpath(src)
+    if os.path.basename(real) == os.path.basename(dest):
+        return _install(src, root, dest)
+    target = _install(real, root, os.path.join(os.path.dirname(dest), os.path.basename(real)))
+    link = os.path.join(root, dest.lstrip("/"))
+    if not os.path.lexists(link):
+        os.symlink(os.path.basename(target), link)
+    return link
+
+
+def build(work, kernel, selftests, test_timeout):
+    """Writes work/initramfs.cpio.gz and returns its path. selftests maps a
+    name to a binary."""
+    root = os.path.join(work, "initramfs")
+    shutil.rmtree(root, ignore_errors=True)
+    for d in ["bin", "dev", "proc", "sys", "selftests", "modules", "lib/sysbpf"]:
+        os.makedirs(os.path.join(root, d))
+
+    binaries = [(shutil.which("busybox", path=_SBIN), "/bin/busybox")]
+    binaries += [(path, "/selftests/" + name) for name, path in selftests.items()]
+    for dest, tool in HOST_TOOLS.items():
+        if shutil.which(tool, path=_SBIN):
+            binaries.append((shutil.which(tool, path=_SBIN), dest))
+    for src, dest in binaries:
+        os.chmod(_install(src, root, dest), 0o755)
+        for soname, lib in shared_libraries(src):
+            # The loader at the path compiled into every binary, the rest in
+            # one directory on LD_LIBRARY_PATH (ahead of the binaries' RUNPATH).
+            _install_library(lib, root, soname if soname.startswith("/") else "/lib/sysbpf/" + soname)
+
+    with open(os.path.join(root, "selftests", "list"), "w") as f:
+        f.write("".join(name + "\n" for name in selftests))
+    with open(os.path.join(root, "modules", "order"), "w") as f:
+        for ko in kernel.modules:
+            _install(ko, root, "/modules/" + os.path.basename(ko))
+            f.write(os.path.basename(ko) + "\n")
+    with open(os.path.join(root, "vm.conf"), "w") as f:
+        f.write(f"TEST_TIMEOUT={int(test_timeout)}\n")
+    os.chmod(_install(os.path.join(HERE, "vm_init.sh"), root, "/init"), 0o755)
+
+    image = os.path.join(work, "initramfs.cpio.gz")
+    files = subprocess.run(["find", "."], cwd=root, capture_output=True, text=True,
+                           check=True).stdout
+    files = "".join(sorted(line + "\n" for line in files.splitlines()))
+    with open(image, "wb") as out:
+        cpio = subprocess.Popen(["cpio", "-o", "-H", "newc", "--quiet", "-R", "0:0"], cwd=root,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        gz = subprocess.Popen(["gzip", "-1"], stdin=cpio.stdout, stdout=out)
+        cpio.stdout.close()
+        cpio.communicate(files.encode())
+        gz.wait()
+        if cpio.returncode or gz.returncode:
+            raise RuntimeError("cpio | gzip failed")
+    return image

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Runs every selftest binary on the host kernel and on Debian's Linux 6.1 in a
+QEMU VM (TCG, no KVM needed), prints a summary per kernel, and exits 1 when a
+selftest fails in the VM (the host's results are the 'selftests' suite's
+business and are shown only for comparison), 77 when the VM cannot be run.
+
+usage: run_two_kernels.py --cache DIR --work DIR SELFTEST...
+Environment: SYSBPF_VM_KERNEL_PKG (see kernel_package.py), SYSBPF_VM_TIMEOUT
+(seconds for the whole VM run, default 240), SYSBPF_VM_TEST_TIMEOUT (seconds
+per binary, default 120).
+"""
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import initramfs  # noqa: E402
+import kernel_package  # noqa: E402
+from selftest_output import Result, describe_rc  # noqa: E402
+from summary import print_summary  # noqa: E402
+
+SKIP = 77
+MARKER = re.compile(r"^@@SYSBPF-VM (\S+)(?: (.*))?@@$")
+
+
+def skip(reason):
+    print(f"kernel-6.1: skipped: {reason}")
+    sys.exit(SKIP)
+
+
+def area_name(binary):
+    name = os.path.basename(binary)
+    return name[len("selftest-"):] if name.startswith("selftest-") else name
+
+
+def test_names(binary):
+    out = subprocess.run([binary, "--list-test-names-only"], capture_output=True,
+                         text=True, timeout=60).stdout
+    return [n for n in out.splitlines() if n.strip() and not re.match(r"^\d+ passed, ", n)]
+
+
+def run_on_host(binaries, names, timeout):
+    results = {}
+    for area, binary in binaries.items():
+        try:
+            r = subprocess.run([binary], capture_output=True, text=True, timeout=timeout,
+                               stdin=subprocess.DEVNULL)
+            out, rc = r.stdout + r.stderr, r.returncode
+        except subprocess.TimeoutExpired as e:
+            out, rc = (e.stdout or b"").decode(errors="replace"), f"killed after {timeout} s"
+        results[area] = Result(area, out, rc, names[area])
+    return results
+
+
+def run_vm(kernel, image, work, timeout):
+    """Boots the VM; returns (results port text, console text, what went wrong or None)."""
+    console = os.path.join(work, "console.log")
+    report = os.path.join(work, "results.log")
+    for f in (console, report):
+        if os.path.exists(f):
+            os.remove(f)
+    cmd = ["nice", "-n", "10", "qemu-system-x86_64",
+           "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "1G",
+           "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+           "-serial", "file:" + console, "-serial", "file:" + report,
+           "-kernel", kernel.image, "-initrd", image,
+           "-append", "console=ttyS0 panic=-1 quiet"]
+    print("$ " + " ".join(cmd))
+    qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    problem = None
+    try:
+        out, _ = qemu.communicate(timeout=timeout)
+        if qemu.returncode != 0:
+            problem = f"qemu exited with {qemu.returncode}: {out.strip()[-500:]}"
+    except subprocess.TimeoutExpired:
+        qemu.kill()
+        qemu.communicate()
+        problem = f"the VM ran out of its {timeout} s"
+
+    def read(path):
+        if not os.path.exists(path):
+            return ""
+        with open(path, errors="replace") as f:
+            return f.read().replace("\r", "")
+
+    return read(report), read(console), problem
+
+
+def parse_report(text, binaries, names):
+    """{area: Result} from the results port, and the VM's kernel release."""
+    release, outputs, current, rcs = None, {}, None, {}
+    for line in text.splitlines(keepends=True):
+        m = MARKER.match(line.rstrip("\n"))
+        if not m:
+            if current:
+                outputs[current] += line
+            continue
+        what, arg = m.group(1), m.group(2) or ""
+        if what == "BEGIN":
+            release = arg
+        elif what == "TEST-BEGIN":
+            current = arg
+            outputs[current] = ""
+        elif what == "TEST-END":
+            name, _, rc = arg.partition(" rc=")
+            rcs[name] = int(rc)
+            current = None
+    results = {}
+    for area in binaries:
+        if area in rcs:
+            rc = rcs[area]
+        elif area in outputs:
+            rc = "still running when the VM stopped"
+        else:
+            rc = "never started: the VM stopped before"
+        results[area] = Result(area, outputs.get(area, ""), rc, names[area])
+    return results, release
+
+
+def print_failed_outputs(label, results):
+    for r in results.values():
+        if not r.failed:
+            continue
+        print(f"\n--- {r.area} on {label} ({describe_rc(r.rc)}) ---")
+        print("".join(f"  | {line}\n" for line in r.output.splitlines()), end="")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cache", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("selftests", nargs="+")
+    args = ap.parse_args()
+    vm_timeout = int(os.environ.get("SYSBPF_VM_TIMEOUT", "240"))
+    test_timeout = int(os.environ.get("SYSBPF_VM_TEST_TIMEOUT", "120"))
+
+    for tool in ["qemu-system-x86_64", "busybox", "cpio", "gzip", "ldd"]:
+        if not shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"):
+            skip(f"{tool} is not installed (bash .ci/install-deps installs it)")
+    binaries = {area_name(b): os.path.abspath(b) for b in args.selftests}
+    names = {area: test_names(b) for area, b in binaries.items()}
+    os.makedirs(args.work, exist_ok=True)
+
+    try:
+        kernel = kernel_package.get_kernel(args.cache)
+    except kernel_package.Unavailable as e:
+        skip(f"no Debian 6.1 kernel: {e}")
+    print(f"6.1 kernel: {kernel.package} ({kernel.image})")
+    image = initramfs.build(args.work, kernel, binaries, test_timeout)
+    text, console, problem = run_vm(kernel, image, args.work, vm_timeout)
+    vm_results, release = parse_report(text, binaries, names)
+    if problem is None and "@@SYSBPF-VM END@@" not in text:
+        problem = "the VM stopped before its last selftest ended"
+    if problem is None and not (release or "").startswith("6.1."):
+        problem = f"the VM ran kernel {release!r}, not 6.1"
+
+    host_label = f"host {platform.release()}"
+    if os.geteuid() == 0:
+        host_results = run_on_host(binaries, names, test_timeout)
+    else:
+        host_results = "not root, and the selftests need CAP_BPF"
+    vm_label = f"Debian {release or kernel.package} (VM)"
+
+    print_failed_outputs(vm_label, vm_results)
+    print_summary([(host_label, host_results), (vm_label, vm_results)])
+    print(f"\nlogs: {args.work}/results.log (selftests in the VM), {args.work}/console.log (VM console)")
+    failed = sum(r.failed for r in vm_results.values())
+    if problem:
+        print(f"\nVM problem: {problem}\nlast console lines:")
+        print("".join(f"  | {line}\n" for line in console.splitlines()[-40:]), end="")
+        return 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
