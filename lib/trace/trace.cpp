@@ -133,6 +133,12 @@ void write_trace(Fn fn, const Arg *args, unsigned nargs, int ret, int err,
         case Arg::Kind::Uint: l.fmt("%llu", args[i].u); break;
         case Arg::Kind::Str: put_string(l, args[i].p); break;
         case Arg::Kind::Ptr: l.fmt("%p", args[i].p); break;
+        case Arg::Kind::Enum:
+            if (const char *n = enum_name(args[i].enum_kind, args[i].i))
+                l.fmt("%s%s", enum_prefix(args[i].enum_kind), n);
+            else
+                l.fmt("%lld", args[i].i);
+            break;
         }
     }
     if (ret < 0)

@@ -4,6 +4,9 @@
 // ever written.
 #pragma once
 
+#include "trace/enum_names.hpp"
+
+#include <linux/bpf.h>
 #include <type_traits>
 
 namespace sysbpf::trace {
@@ -20,7 +23,8 @@ extern bool g_on;
 
 // One argument, as a trace shows it.
 struct Arg {
-    enum class Kind : unsigned char { Int, Uint, Str, Ptr } kind;
+    enum class Kind : unsigned char { Int, Uint, Str, Ptr, Enum } kind;
+    EnumKind enum_kind; // for Kind::Enum
     union {
         long long i;
         unsigned long long u;
@@ -38,6 +42,13 @@ inline Arg to_arg(T v) noexcept
     } else if constexpr (std::is_pointer_v<T>) {
         a.kind = Arg::Kind::Ptr;
         a.p = v;
+    } else if constexpr (std::is_same_v<T, bpf_map_type> || std::is_same_v<T, bpf_prog_type> ||
+                         std::is_same_v<T, bpf_attach_type>) {
+        a.kind = Arg::Kind::Enum;
+        a.enum_kind = std::is_same_v<T, bpf_map_type>    ? EnumKind::MapType
+                      : std::is_same_v<T, bpf_prog_type> ? EnumKind::ProgType
+                                                         : EnumKind::AttachType;
+        a.i = static_cast<long long>(v);
     } else if constexpr (std::is_enum_v<T> || std::is_signed_v<T>) {
         a.kind = Arg::Kind::Int;
         a.i = static_cast<long long>(v);
@@ -57,17 +68,21 @@ int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) no
 // Initial-exec TLS: no __tls_get_addr, so the library needs nothing from ld.so.
 extern thread_local bool t_inside __attribute__((tls_model("initial-exec")));
 
-// The traced call: runs `f(args...)` inside record(). Out of line and cold,
-// so the untraced path keeps its arguments in registers.
-template <class R, class... P, class... A>
-[[gnu::cold, gnu::noinline]] int reenter(Fn fn, R (*f)(P...), A... args) noexcept
+// The traced call: runs the function again inside record(). Out of line and
+// cold, so the untraced path keeps its arguments in registers. `body` is a
+// captureless lambda that calls the function by name: with
+// -fno-semantic-interposition that call binds inside this library, where
+// taking the function's address would go through the GOT and, in a process
+// that loaded libbpf.so.1 first, reach libbpf's function of the same name.
+template <class Body, class... A>
+[[gnu::cold, gnu::noinline]] int reenter(Fn fn, Body body, A... args) noexcept
 {
     const Arg a[] = {to_arg(args)..., Arg{}};
-    auto body = [&]() noexcept -> int { return f(args...); };
+    auto call = [&]() noexcept -> int { return body(args...); };
     t_inside = true;
     int r = record(
-        fn, [](void *c) noexcept -> int { return (*static_cast<decltype(body) *>(c))(); }, &body,
-        a, sizeof...(A));
+        fn, [](void *c) noexcept -> int { return (*static_cast<decltype(call) *>(c))(); }, &call, a,
+        sizeof...(A));
     t_inside = false;
     return r;
 }
@@ -79,5 +94,7 @@ template <class R, class... P, class... A>
 #define SYSBPF_TRACE_CALL(fn, ...)                                                            \
     do {                                                                                      \
         if (__builtin_expect(::sysbpf::trace::g_on, 0) && !::sysbpf::trace::t_inside)         \
-            return ::sysbpf::trace::reenter(::sysbpf::trace::Fn::fn, &fn, __VA_ARGS__);       \
+            return ::sysbpf::trace::reenter(                                                  \
+                ::sysbpf::trace::Fn::fn, [](auto... a) noexcept { return fn(a...); },         \
+                __VA_ARGS__);                                                                 \
     } while (0)

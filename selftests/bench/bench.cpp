@@ -291,6 +291,7 @@ int run_callgrind(const char *op_name, const char *impl, int n)
     const Op *op = find_op(op_name);
     ApiTable t = table_by_name(impl);
     Fixture f;
+    op->prepare(f, 1);
     op->run(t, f, 1); // warm: lazy binding, first-call feature checks
     op->prepare(f, n);
     CALLGRIND_ZERO_STATS;
