@@ -79,12 +79,19 @@ public:
         return p_ && sz_ >= off + size;
     }
 
+    // Enum fields come back as their underlying integer: a caller may store
+    // any value there (one from a newer header, say), and an enum object
+    // holding a value outside its enumerators' range is undefined in C++.
     template <class F>
-    F get(std::size_t off, F fallback) const noexcept
+    using value_t = typename std::conditional_t<std::is_enum_v<F>, std::underlying_type<F>,
+                                                std::type_identity<F>>::type;
+
+    template <class F>
+    value_t<F> get(std::size_t off, value_t<F> fallback) const noexcept
     {
         if (!has(off, sizeof(F)))
             return fallback;
-        F v;
+        value_t<F> v;
         std::memcpy(&v, p_ + off, sizeof(F));
         return v;
     }
@@ -111,8 +118,10 @@ template <class T> Opts(T *) -> Opts<T>;
 
 // Value of `field`, or `fallback` where the caller's struct does not hold it.
 #define SYSBPF_OPT(o, field, fallback)                                                         \
-    (o).template get<SYSBPF_OPTS_FIELD_T(o, field)>(offsetof(SYSBPF_OPTS_T(o), field),         \
-                                                     (SYSBPF_OPTS_FIELD_T(o, field))(fallback))
+    (o).template get<SYSBPF_OPTS_FIELD_T(o, field)>(                                           \
+        offsetof(SYSBPF_OPTS_T(o), field),                                                     \
+        static_cast<typename std::remove_cvref_t<decltype(o)>::template value_t<               \
+            SYSBPF_OPTS_FIELD_T(o, field)>>(fallback))
 
 // Writes an output field, only where the caller's struct holds it.
 #define SYSBPF_OPT_SET(o, field, value)                                                        \
