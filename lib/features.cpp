@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -15,7 +16,10 @@ std::atomic<bool> g_names_refused{false};
 
 enum class Memcg : int { Unknown, Charged, Memlock };
 std::atomic<Memcg> g_memcg{Memcg::Unknown};
-std::atomic<bool> g_memlock_raised{false};
+// The once-per-process RLIMIT_MEMLOCK raise: not tried yet, being tried by
+// one thread, done, or refused (setrlimit failed, or the limit is 0).
+enum class Raise : int { NotYet, Raising, Raised, Refused };
+std::atomic<Raise> g_raise{Raise::NotYet};
 std::atomic<std::size_t> g_memlock_rlim{static_cast<std::size_t>(RLIM_INFINITY)};
 
 // libbpf's probe for memcg accounting: bpf_ktime_get_coarse_ns() arrived in
@@ -44,13 +48,19 @@ void note_names_refused() noexcept { g_names_refused.store(true, std::memory_ord
 
 int set_memlock_rlim(std::size_t bytes) noexcept
 {
-    if (g_memlock_raised.load())
+    if (g_raise.load() != Raise::NotYet)
         return -EBUSY;
     g_memlock_rlim.store(bytes);
     return 0;
 }
 
-bool raise_memlock_after_eperm() noexcept
+MemlockTicket memlock_ticket() noexcept
+{
+    const Raise r = g_raise.load();
+    return MemlockTicket{r == Raise::Raised || r == Raise::Refused};
+}
+
+bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
 {
     Memcg m = g_memcg.load();
     if (m == Memcg::Unknown) {
@@ -59,17 +69,28 @@ bool raise_memlock_after_eperm() noexcept
     }
     if (m == Memcg::Charged)
         return false;
-    if (g_memlock_raised.exchange(true))
-        return false; // raised before: this EPERM is not about memlock
-    std::size_t bytes = g_memlock_rlim.load();
-    if (bytes == 0)
-        return false;
-    rlimit r{bytes, bytes};
-    // A refused raise must not leave its errno behind: the call may still
-    // succeed later (a logged retry), and success leaves errno alone.
-    const int saved = errno;
-    const bool raised = ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
-    errno = saved;
+    if (ticket.raised_before)
+        return false; // the call already ran under the raised limit
+    Raise expected = Raise::NotYet;
+    if (!g_raise.compare_exchange_strong(expected, Raise::Raising)) {
+        // Another thread raises (or raised) the limit after this call was
+        // issued: retry under it, as a single-threaded process would have
+        // issued the call only after the raise.
+        while ((expected = g_raise.load()) == Raise::Raising)
+            ::sched_yield();
+        return expected == Raise::Raised;
+    }
+    const std::size_t bytes = g_memlock_rlim.load();
+    bool raised = false;
+    if (bytes != 0) {
+        rlimit r{bytes, bytes};
+        // A refused raise must not leave its errno behind: the call may
+        // still succeed later (a logged retry), and success leaves errno.
+        const int saved = errno;
+        raised = ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
+        errno = saved;
+    }
+    g_raise.store(raised ? Raise::Raised : Raise::Refused);
     return raised;
 }
 
@@ -77,7 +98,7 @@ void reset_for_tests() noexcept
 {
     g_names_refused = false;
     g_memcg = Memcg::Unknown;
-    g_memlock_raised = false;
+    g_raise = Raise::NotYet;
     g_memlock_rlim = static_cast<std::size_t>(RLIM_INFINITY);
 }
 

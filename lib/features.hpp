@@ -14,10 +14,20 @@ void note_names_refused() noexcept;
 // libbpf_set_memlock_rlim(): -EBUSY once the limit has been raised.
 int set_memlock_rlim(std::size_t bytes) noexcept;
 
-// Called after a create/load failed with EPERM. On kernels that still charge
-// BPF memory to RLIMIT_MEMLOCK (before 5.11), raises the limit once, as
-// libbpf does, and returns true: the caller should retry. Otherwise false.
-bool raise_memlock_after_eperm() noexcept;
+// Taken just before a create/load is first issued: whether RLIMIT_MEMLOCK
+// had already been raised by then.
+struct MemlockTicket {
+    bool raised_before;
+};
+MemlockTicket memlock_ticket() noexcept;
+
+// Called after a create/load issued under `ticket` failed with EPERM. On
+// kernels that still charge BPF memory to RLIMIT_MEMLOCK (before 5.11),
+// raises the limit once per process, as libbpf does, and returns true when
+// the caller should retry: this call raised it, or another thread raised it
+// after the call was issued. Otherwise (memcg kernel, limit raised before the
+// call, raise refused) false.
+bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept;
 
 // Test hook: forget everything learned.
 void reset_for_tests() noexcept;

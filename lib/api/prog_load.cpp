@@ -142,6 +142,7 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
         return sys::c_return(fd);
     };
 
+    const features::MemlockTicket memlock = features::memlock_ticket();
     long fd = load();
     if (fd >= 0)
         return finish(fd);
@@ -185,7 +186,7 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
 
     // Before 5.11 BPF memory was charged to RLIMIT_MEMLOCK: libbpf raises
     // the limit up front; here it is raised after the EPERM that shows it.
-    fd = retry_after_memlock_raise(fd, load);
+    fd = retry_after_memlock_raise(fd, memlock, load);
 
     if (fd < 0 && log_level == 0 && log_buf) {
         a.log_buf = kernel::ptr(log_buf);
