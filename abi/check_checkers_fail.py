@@ -3,7 +3,9 @@
 expectation and requires a failing exit and a report naming the symbol,
 function or field that was made wrong."""
 import argparse
+import os
 import pathlib
+import shutil
 import sys
 
 from abilib import run, tmpdir
@@ -34,14 +36,15 @@ def main():
     ap.add_argument("--ours", required=True)
     ap.add_argument("--client", required=True)
     ap.add_argument("--expected-dir", required=True)
+    ap.add_argument("--historical", help="the abi-historical-callers binary")
     args = ap.parse_args()
     exp = pathlib.Path(args.expected_dir)
     failures = checks = 0
 
-    def expect_failure(what, script, script_args, must_name):
+    def expect_failure(what, script, script_args, must_name, cmd=None, env=None):
         nonlocal failures, checks
         checks += 1
-        out = run([sys.executable, str(HERE / script), *script_args])
+        out = run(cmd or [sys.executable, str(HERE / script), *script_args], env=env)
         text = out.stdout + out.stderr
         missing = [m for m in must_name if m not in text]
         if out.returncode in (0, 77) or missing:
@@ -104,6 +107,25 @@ def main():
                        ["--readelf", args.readelf, "--client", args.client, "--preload", args.lib,
                         "--expected", str(exp / "symbols.tsv"), "--no-preload"],
                        ["bpf_map_create: bound to libbpf.so.1 [LIBBPF_0.6.0], expected libsysbpf.so.1"])
+
+        if args.historical:
+            # Older releases' sizes that were never shipped: a 1.0 caller
+            # without the log fields of bpf_prog_load_opts, one without
+            # replace_prog_fd in bpf_prog_attach_opts. The callers' outcomes
+            # then differ from today's, and the check must say where.
+            hist = pathlib.Path(d) / "historical"
+            shutil.copytree(exp, hist)
+            mutate(exp / "layouts.tsv", hist / "layouts.tsv", [
+                ("v1.0.0\tbpf_prog_load_opts\tstruct\t-\t104\t8", "v1.0.0\tbpf_prog_load_opts\tstruct\t-\t88\t8"),
+                ("v1.0.0\tbpf_prog_attach_opts\tstruct\t-\t16\t8", "v1.0.0\tbpf_prog_attach_opts\tstruct\t-\t12\t8"),
+            ])
+            expect_failure("historical callers: sizes whose callers lack fields today's use", None, [],
+                           ["bpf_prog_load with today's sizeof 120", "opts sz 88 (libbpf v1.0.0",
+                            "bpf_prog_attach_opts with today's sizeof 32", "opts sz 12 (libbpf v1.0.0"],
+                           cmd=[args.historical, "abi: each older release's opts size behaves like today's"],
+                           env={**os.environ, "SYSBPF_ABI_EXPECTED": str(hist)})
+        else:
+            print("historical callers: no --historical binary (built only with Catch2), not demonstrated")
 
     print(f"{failures} deliberate difference(s) not caught" if failures else "every checker caught its deliberate differences")
     print(f"{checks - failures} passed, {failures} failed, 0 skipped")

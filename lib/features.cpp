@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -22,29 +23,53 @@ enum class Raise : int { NotYet, Raising, Raised, Refused };
 std::atomic<Raise> g_raise{Raise::NotYet};
 std::atomic<std::size_t> g_memlock_rlim{static_cast<std::size_t>(RLIM_INFINITY)};
 
-// libbpf's probe for memcg accounting: bpf_ktime_get_coarse_ns() arrived in
-// the same release (5.11), so a program calling it loads only there.
-Memcg probe_memcg() noexcept
+// Loads "<first_insn>; exit" as a socket filter, the way libbpf's feature
+// probes do (attr sent up to prog_token_fd), with up to `attempts` tries on
+// EAGAIN. Returns 0 once loaded (the fd is closed here), or -errno.
+long load_probe(kernel::u64 first_insn, const char *name, int attempts) noexcept
 {
-    constexpr kernel::u64 kCallCoarseNs = 0x85 | (kernel::u64{160} << 32); // call #160
     constexpr kernel::u64 kExit = 0x95;
-    const kernel::u64 insns[] = {kCallCoarseNs, kExit};
+    constexpr unsigned kProbeSize = offsetof(kernel::ProgLoadAttr, prog_token_fd) + 4;
+    const kernel::u64 insns[] = {first_insn, kExit};
     kernel::ProgLoadAttr a{};
     a.prog_type = 1; // BPF_PROG_TYPE_SOCKET_FILTER
     a.insn_cnt = 2;
     a.insns = kernel::ptr(insns);
     a.license = kernel::ptr("GPL");
-    long fd = sys::call_fd(kernel::Cmd::ProgLoad, a, offsetof(kernel::ProgLoadAttr, prog_token_fd) + 4);
+    if (name)
+        std::memcpy(a.prog_name, name, std::strlen(name) + 1);
+    long fd;
+    do {
+        fd = sys::call_fd(kernel::Cmd::ProgLoad, a, kProbeSize);
+    } while (fd == -EAGAIN && --attempts > 0);
     if (fd < 0)
-        return Memcg::Memlock;
+        return fd;
     ::close(static_cast<int>(fd));
-    return Memcg::Charged;
+    return 0;
+}
+
+// libbpf's probe for memcg accounting: bpf_ktime_get_coarse_ns() arrived in
+// the same release (5.11), so a program calling it loads only there.
+Memcg probe_memcg() noexcept
+{
+    constexpr kernel::u64 kCallCoarseNs = 0x85 | (kernel::u64{160} << 32); // call #160
+    bool loaded = load_probe(kCallCoarseNs, nullptr, 1) == 0; // libbpf tries once
+    return loaded ? Memcg::Charged : Memcg::Memlock;
 }
 
 } // namespace
 
 bool names_refused() noexcept { return g_names_refused.load(std::memory_order_relaxed); }
 void note_names_refused() noexcept { g_names_refused.store(true, std::memory_order_relaxed); }
+
+bool prog_names_refused_by_probe() noexcept
+{
+    constexpr kernel::u64 kMovR0Zero = 0xb7; // r0 = 0
+    if (load_probe(kMovR0Zero, "sysbpf_namechk", 5) != -E2BIG) // libbpf: load attempts
+        return false;
+    note_names_refused();
+    return true;
+}
 
 int set_memlock_rlim(std::size_t bytes) noexcept
 {

@@ -11,6 +11,13 @@ namespace sysbpf::features {
 bool names_refused() noexcept;
 void note_names_refused() noexcept;
 
+// After a named BPF_PROG_LOAD failed with E2BIG: loads a tiny named socket
+// filter, as libbpf's name probe does, to tell a kernel without object names
+// (< 4.15, which sees non-zero bytes past the attr it knows) from a real E2BIG.
+// When names are refused, notes it and returns true. Any other answer,
+// including one the probe cannot interpret, returns false.
+bool prog_names_refused_by_probe() noexcept;
+
 // libbpf_set_memlock_rlim(): -EBUSY once the limit has been raised.
 int set_memlock_rlim(std::size_t bytes) noexcept;
 

@@ -278,3 +278,128 @@ TEST_CASE("map_create: ring buffer (kernel 5.8+)")
     CHECK(bpf_map_lookup_elem(fd, &k, &v) == -EINVAL); // no element access from user space
     CHECK(errno == EINVAL);
 }
+
+TEST_CASE("map elements: the _flags variants and get_next_key's fallback to the first key")
+{
+    Fd fd(bpf_map_create(BPF_MAP_TYPE_HASH, nullptr, 4, 4, 4, nullptr));
+    REQUIRE(fd >= 3);
+    __u32 k = 1, v = 11, out = 0, missing = 7;
+    REQUIRE(bpf_map_update_elem(fd, &k, &v, BPF_ANY) == 0);
+
+    SECTION("lookup_elem_flags: ENOENT for a missing key, EINVAL for BPF_F_LOCK without a lock")
+    {
+        REQUIRE(bpf_map_lookup_elem_flags(fd, &k, &out, 0) == 0);
+        CHECK(out == 11);
+        errno = 0;
+        CHECK(bpf_map_lookup_elem_flags(fd, &missing, &out, 0) == -ENOENT);
+        CHECK(errno == ENOENT);
+        CHECK(bpf_map_lookup_elem_flags(fd, &k, &out, BPF_F_LOCK) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("lookup_and_delete_elem_flags: ENOENT for a missing key, EINVAL for BPF_F_LOCK")
+    {
+        errno = 0;
+        CHECK(bpf_map_lookup_and_delete_elem_flags(fd, &missing, &out, 0) == -ENOENT);
+        CHECK(errno == ENOENT);
+        CHECK(bpf_map_lookup_and_delete_elem_flags(fd, &k, &out, BPF_F_LOCK) == -EINVAL);
+        CHECK(errno == EINVAL);
+        CHECK(bpf_map_lookup_elem(fd, &k, &out) == 0); // still there
+    }
+    SECTION("delete_elem_flags: ENOENT for a missing key, EINVAL for an unknown flag")
+    {
+        errno = 0;
+        CHECK(bpf_map_delete_elem_flags(fd, &missing, 0) == -ENOENT);
+        CHECK(errno == ENOENT);
+        CHECK(bpf_map_delete_elem_flags(fd, &k, 1) == -EINVAL);
+        CHECK(errno == EINVAL);
+        REQUIRE(bpf_map_delete_elem_flags(fd, &k, 0) == 0);
+        CHECK(bpf_map_lookup_elem(fd, &k, &out) == -ENOENT);
+    }
+    SECTION("get_next_key: a key that is not in the map gives the first key")
+    {
+        __u32 first = 0, next = 0;
+        REQUIRE(bpf_map_get_next_key(fd, nullptr, &first) == 0);
+        REQUIRE(bpf_map_get_next_key(fd, &missing, &next) == 0);
+        CHECK(next == first);
+        CHECK(next == k);
+    }
+}
+
+TEST_CASE("info: info_len bounds the copy; errors")
+{
+    Fd map(bpf_map_create(BPF_MAP_TYPE_HASH, "st_info", 4, 8, 4, nullptr));
+    REQUIRE(map >= 3);
+    int before = open_fd_count();
+    SECTION("a short info_len gets only that many bytes, and says so")
+    {
+        bpf_map_info info;
+        std::memset(&info, 0xee, sizeof(info));
+        __u32 len = 8; // type and id
+        REQUIRE(bpf_map_get_info_by_fd(map, &info, &len) == 0);
+        CHECK(len == 8);
+        CHECK(info.type == BPF_MAP_TYPE_HASH);
+        CHECK(info.id != 0);
+        CHECK(info.key_size == 0xeeeeeeee);
+    }
+    SECTION("EBADFD (not EBADF) for an fd that is not open")
+    {
+        bpf_map_info info{};
+        __u32 len = sizeof(info);
+        errno = 0;
+        CHECK(bpf_obj_get_info_by_fd(100000, &info, &len) == -EBADFD);
+        CHECK(errno == EBADFD);
+        CHECK(bpf_map_get_info_by_fd(100000, &info, &len) == -EBADFD);
+        CHECK(errno == EBADFD);
+        bpf_prog_info pinfo{};
+        len = sizeof(pinfo);
+        CHECK(bpf_prog_get_info_by_fd(100000, &pinfo, &len) == -EBADFD);
+        CHECK(errno == EBADFD);
+        bpf_btf_info binfo{};
+        len = sizeof(binfo);
+        CHECK(bpf_btf_get_info_by_fd(100000, &binfo, &len) == -EBADFD);
+        CHECK(errno == EBADFD);
+        bpf_link_info linfo{};
+        len = sizeof(linfo);
+        CHECK(bpf_link_get_info_by_fd(100000, &linfo, &len) == -EBADFD);
+        CHECK(errno == EBADFD);
+        CHECK(len == sizeof(linfo)); // untouched on failure
+    }
+    SECTION("EINVAL for an fd that is not a BPF object")
+    {
+        Fd notbpf(::dup(1));
+        bpf_map_info info{};
+        __u32 len = sizeof(info);
+        errno = 0;
+        CHECK(bpf_obj_get_info_by_fd(notbpf, &info, &len) == -EINVAL);
+        CHECK(errno == EINVAL);
+        CHECK(bpf_map_get_info_by_fd(notbpf, &info, &len) == -EINVAL);
+        CHECK(errno == EINVAL);
+        bpf_prog_info pinfo{};
+        CHECK(bpf_prog_get_info_by_fd(notbpf, &pinfo, &len) == -EINVAL);
+        bpf_btf_info binfo{};
+        CHECK(bpf_btf_get_info_by_fd(notbpf, &binfo, &len) == -EINVAL);
+        bpf_link_info linfo{};
+        CHECK(bpf_link_get_info_by_fd(notbpf, &linfo, &len) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    SECTION("EFAULT for an info buffer the kernel cannot write")
+    {
+        __u32 len = sizeof(bpf_map_info);
+        CHECK(bpf_obj_get_info_by_fd(map, reinterpret_cast<void *>(8), &len) == -EFAULT);
+        CHECK(errno == EFAULT);
+        CHECK(bpf_map_get_info_by_fd(map, reinterpret_cast<bpf_map_info *>(8), &len) == -EFAULT);
+        CHECK(errno == EFAULT);
+    }
+    SECTION("E2BIG for a non-zero byte past the kernel's struct")
+    {
+        alignas(8) unsigned char big[4096] = {};
+        big[sizeof(big) - 1] = 1;
+        __u32 len = sizeof(big);
+        CHECK(bpf_obj_get_info_by_fd(map, big, &len) == -E2BIG);
+        CHECK(errno == E2BIG);
+        big[sizeof(big) - 1] = 0;
+        REQUIRE(bpf_obj_get_info_by_fd(map, big, &len) == 0);
+        CHECK(len < sizeof(big)); // the kernel's struct size
+    }
+    CHECK(open_fd_count() == before);
+}

@@ -208,3 +208,32 @@ TEST_CASE("link_create: a tp_btf program links with BPF_TRACE_RAW_TP and a traci
     CHECK(info.prog_id() == prog_id(prog));
     CHECK(info.u64_at(32) == 0xabcdef);
 }
+
+TEST_CASE("raw_tracepoint_open_opts: errors through opts")
+{
+    Fd prog(load_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, return_imm(0)));
+    REQUIRE(prog >= 3);
+    int fds = open_fd_count();
+    SECTION("ENOENT for a tracepoint that does not exist")
+    {
+        LIBBPF_OPTS(bpf_raw_tp_opts, o, .tp_name = "no_such_tracepoint_xyz");
+        errno = 0;
+        CHECK(no_leak(bpf_raw_tracepoint_open_opts(prog, &o)) == -ENOENT);
+        CHECK(errno == ENOENT);
+    }
+    SECTION("EBADF for a program fd that is not open")
+    {
+        LIBBPF_OPTS(bpf_raw_tp_opts, o, .tp_name = "sys_enter");
+        CHECK(no_leak(bpf_raw_tracepoint_open_opts(closed_fd(), &o)) == -EBADF);
+        CHECK(errno == EBADF);
+    }
+    SECTION("EINVAL for a program of another type")
+    {
+        Fd sock(load_prog(BPF_PROG_TYPE_SOCKET_FILTER, return_imm(0)));
+        REQUIRE(sock >= 3);
+        LIBBPF_OPTS(bpf_raw_tp_opts, o, .tp_name = "sys_enter", .cookie = 7);
+        CHECK(no_leak(bpf_raw_tracepoint_open_opts(sock, &o)) == -EINVAL);
+        CHECK(errno == EINVAL);
+    }
+    CHECK(open_fd_count() == fds);
+}

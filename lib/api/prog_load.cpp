@@ -1,9 +1,9 @@
 // bpf_prog_load
 #include "create_fallbacks.hpp"
 #include "export.hpp"
+#include "features.hpp"
 #include "trace/trace.hpp"
 #include "opts.hpp"
-#include "prog_name_probe.hpp"
 #include "sys/result.hpp"
 #include "sys/syscall.hpp"
 
@@ -179,7 +179,7 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
     // E2BIG. libbpf probes for names before loading; here the probe runs only
     // after such an answer, so a modern kernel never sees the caller's program
     // twice for a real E2BIG (e.g. one too large to verify).
-    if (fd == -E2BIG && a.prog_name[0] && prog_names_refused_by_probe()) {
+    if (fd == -E2BIG && a.prog_name[0] && features::prog_names_refused_by_probe()) {
         std::memset(a.prog_name, 0, sizeof(a.prog_name));
         fd = load();
     }

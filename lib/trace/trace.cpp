@@ -21,6 +21,25 @@ namespace {
 
 constexpr unsigned kFnCount = static_cast<unsigned>(Fn::Count);
 constexpr unsigned kMaxErrno = 160;
+// The kernel's internal codes (512 ERESTARTSYS .. 531 ENOGRACE), which some
+// commands leak to user space (ENOTSUPP, 524), get slots after the others.
+constexpr unsigned kKernelErrnoFirst = 512, kKernelErrnoCount = 20;
+constexpr unsigned kErrnoSlots = kMaxErrno + kKernelErrnoCount;
+
+// Slot of error code e, or kErrnoSlots when it has none.
+constexpr unsigned errno_slot(int e) noexcept
+{
+    unsigned u = static_cast<unsigned>(e);
+    if (u < kMaxErrno)
+        return u;
+    if (u - kKernelErrnoFirst < kKernelErrnoCount)
+        return kMaxErrno + (u - kKernelErrnoFirst);
+    return kErrnoSlots;
+}
+constexpr int slot_errno(unsigned slot) noexcept
+{
+    return static_cast<int>(slot < kMaxErrno ? slot : kKernelErrnoFirst + (slot - kMaxErrno));
+}
 
 struct FnInfo {
     const char *name;
@@ -35,7 +54,7 @@ static_assert(sizeof(kFns) / sizeof(kFns[0]) == kFnCount);
 
 struct FnStats {
     std::atomic<unsigned long long> calls, ns, errors;
-    std::atomic<unsigned long long> by_errno[kMaxErrno];
+    std::atomic<unsigned long long> by_errno[kErrnoSlots];
 };
 FnStats g_stats[kFnCount];
 
@@ -176,9 +195,15 @@ void write_stats() noexcept
         Line r;
         r.fmt("%-40s %10llu %10llu %14.1f ", kFns[f].name, s.calls.load(), s.errors.load(),
               static_cast<double>(s.ns) / 1000.0);
-        for (unsigned e = 0; e < kMaxErrno; e++) {
-            if (s.by_errno[e])
-                r.fmt(" %s:%llu", errno_name(static_cast<int>(e)), s.by_errno[e].load());
+        for (unsigned slot = 0; slot < kErrnoSlots; slot++) {
+            if (!s.by_errno[slot])
+                continue;
+            int e = slot_errno(slot);
+            const char *name = errno_name(e);
+            if (std::strcmp(name, "E?") == 0)
+                r.fmt(" %d:%llu", e, s.by_errno[slot].load());
+            else
+                r.fmt(" %s:%llu", name, s.by_errno[slot].load());
         }
         r.put("\n");
         w = write(fd, r.buf, r.len);
@@ -225,8 +250,9 @@ int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) no
     s.ns.fetch_add(ns, std::memory_order_relaxed);
     if (ret < 0) {
         s.errors.fetch_add(1, std::memory_order_relaxed);
-        if (-ret < static_cast<int>(kMaxErrno))
-            s.by_errno[-ret].fetch_add(1, std::memory_order_relaxed);
+        unsigned slot = errno_slot(-ret);
+        if (slot < kErrnoSlots)
+            s.by_errno[slot].fetch_add(1, std::memory_order_relaxed);
     }
     if (g_trace_fd >= 0)
         write_trace(fn, args, nargs, ret, err, ns);
