@@ -1,6 +1,9 @@
 // Memory that ends at an inaccessible page: `n` usable bytes placed right
 // before a PROT_NONE page, so that reading or writing one byte past them
-// faults (in the process) or fails with EFAULT (in the kernel).
+// faults (in the process) or fails with EFAULT (in the kernel). With an
+// alignment above 1 the start is aligned and up to align - 1 bytes of slack
+// remain before the guard (a struct must be aligned; the fuzz target checks
+// reads past sz to the byte, under ASan).
 #pragma once
 
 #include <cstddef>
@@ -12,7 +15,7 @@ namespace selftest {
 
 class GuardedBuffer {
 public:
-    explicit GuardedBuffer(std::size_t n, unsigned char fill = 0) : n_(n)
+    explicit GuardedBuffer(std::size_t n, unsigned char fill = 0, std::size_t align = 1) : n_(n)
     {
         const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
         pages_ = (n + page - 1) / page + 1;
@@ -22,7 +25,7 @@ public:
             return;
         base_ = static_cast<unsigned char *>(m);
         ::mprotect(base_ + len_ - page, page, PROT_NONE);
-        data_ = base_ + len_ - page - n;
+        data_ = base_ + len_ - page - (n + align - 1) / align * align;
         std::memset(data_, fill, n);
     }
     ~GuardedBuffer()

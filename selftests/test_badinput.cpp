@@ -155,7 +155,7 @@ TEST_CASE("badinput: opts sz 0, 1, 7, odd, and larger with zero and non-zero tai
 
         // sz too small to hold sz itself: refused by the library.
         for (size_t sz : {0, 1, 7}) {
-            GuardedBuffer buf(8);
+            GuardedBuffer buf(8, 0, alignof(__u64));
             std::memcpy(buf.data(), &sz, sizeof(sz));
             Caller c;
             harmless(c);
@@ -166,14 +166,15 @@ TEST_CASE("badinput: opts sz 0, 1, 7, odd, and larger with zero and non-zero tai
             CHECK(r == -EINVAL);
         }
         // Odd sizes up to and past the struct, zero tails: accepted, and
-        // nothing read past sz (the buffer ends there).
+        // nothing read past sz (the buffer ends there, give or take the
+        // struct's alignment).
         std::vector<size_t> sizes;
         for (size_t sz = 9; sz < full + 16; sz += 2)
             sizes.push_back(sz);
         sizes.push_back(full + 64);
         sizes.push_back(4096);
         for (size_t sz : sizes) {
-            GuardedBuffer buf(sz);
+            GuardedBuffer buf(sz, 0, alignof(__u64));
             std::memcpy(buf.data(), &sz, sizeof(sz));
             Caller c;
             harmless(c);
@@ -187,7 +188,7 @@ TEST_CASE("badinput: opts sz 0, 1, 7, odd, and larger with zero and non-zero tai
             if (sz <= known)
                 continue;
             for (size_t at : {known, sz - 1}) {
-                GuardedBuffer buf(sz);
+                GuardedBuffer buf(sz, 0, alignof(__u64));
                 std::memcpy(buf.data(), &sz, sizeof(sz));
                 buf.data()[at] = 0x5a;
                 Caller c;
