@@ -11,16 +11,14 @@
 #include <unistd.h>
 
 namespace sysbpf::features {
-namespace {
 
-std::atomic<bool> g_names_refused{false};
+std::atomic<bool> detail::g_names_refused{false};
+std::atomic<detail::Raise> detail::g_raise{detail::Raise::NotYet};
+
+namespace {
 
 enum class Memcg : int { Unknown, Charged, Memlock };
 std::atomic<Memcg> g_memcg{Memcg::Unknown};
-// The once-per-process RLIMIT_MEMLOCK raise: not tried yet, being tried by
-// one thread, done, or refused (setrlimit failed, or the limit is 0).
-enum class Raise : int { NotYet, Raising, Raised, Refused };
-std::atomic<Raise> g_raise{Raise::NotYet};
 std::atomic<std::size_t> g_memlock_rlim{static_cast<std::size_t>(RLIM_INFINITY)};
 
 // Loads "<first_insn>; exit" as a socket filter, the way libbpf's feature
@@ -59,8 +57,10 @@ Memcg probe_memcg() noexcept
 
 } // namespace
 
-bool names_refused() noexcept { return g_names_refused.load(std::memory_order_relaxed); }
-void note_names_refused() noexcept { g_names_refused.store(true, std::memory_order_relaxed); }
+void note_names_refused() noexcept
+{
+    detail::g_names_refused.store(true, std::memory_order_relaxed);
+}
 
 bool prog_names_refused_by_probe() noexcept
 {
@@ -73,16 +73,10 @@ bool prog_names_refused_by_probe() noexcept
 
 int set_memlock_rlim(std::size_t bytes) noexcept
 {
-    if (g_raise.load() != Raise::NotYet)
+    if (detail::g_raise.load() != detail::Raise::NotYet)
         return -EBUSY;
     g_memlock_rlim.store(bytes);
     return 0;
-}
-
-MemlockTicket memlock_ticket() noexcept
-{
-    const Raise r = g_raise.load();
-    return MemlockTicket{r == Raise::Raised || r == Raise::Refused};
 }
 
 bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
@@ -96,14 +90,14 @@ bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
         return false;
     if (ticket.raised_before)
         return false; // the call already ran under the raised limit
-    Raise expected = Raise::NotYet;
-    if (!g_raise.compare_exchange_strong(expected, Raise::Raising)) {
+    detail::Raise expected = detail::Raise::NotYet;
+    if (!detail::g_raise.compare_exchange_strong(expected, detail::Raise::Raising)) {
         // Another thread raises (or raised) the limit after this call was
         // issued: retry under it, as a single-threaded process would have
         // issued the call only after the raise.
-        while ((expected = g_raise.load()) == Raise::Raising)
+        while ((expected = detail::g_raise.load()) == detail::Raise::Raising)
             ::sched_yield();
-        return expected == Raise::Raised;
+        return expected == detail::Raise::Raised;
     }
     const std::size_t bytes = g_memlock_rlim.load();
     bool raised = false;
@@ -115,15 +109,15 @@ bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
         raised = ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
         errno = saved;
     }
-    g_raise.store(raised ? Raise::Raised : Raise::Refused);
+    detail::g_raise.store(raised ? detail::Raise::Raised : detail::Raise::Refused);
     return raised;
 }
 
 void reset_for_tests() noexcept
 {
-    g_names_refused = false;
+    detail::g_names_refused = false;
     g_memcg = Memcg::Unknown;
-    g_raise = Raise::NotYet;
+    detail::g_raise = detail::Raise::NotYet;
     g_memlock_rlim = static_cast<std::size_t>(RLIM_INFINITY);
 }
 

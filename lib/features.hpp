@@ -2,13 +2,26 @@
 // rather than from probes up front, cached, safe to use from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 
 namespace sysbpf::features {
 
+namespace detail {
+extern std::atomic<bool> g_names_refused __attribute__((visibility("hidden")));
+// The once-per-process RLIMIT_MEMLOCK raise: not tried yet, being tried by
+// one thread, done, or refused (setrlimit failed, or the limit is 0).
+enum class Raise : int { NotYet, Raising, Raised, Refused };
+extern std::atomic<Raise> g_raise __attribute__((visibility("hidden")));
+}
+
 // Object names (map_name, prog_name) arrived in Linux 4.15. Until a kernel
-// refuses a named call, names are assumed to work.
-bool names_refused() noexcept;
+// refuses a named call, names are assumed to work. Inline: every named
+// create asks.
+inline bool names_refused() noexcept
+{
+    return detail::g_names_refused.load(std::memory_order_relaxed);
+}
 void note_names_refused() noexcept;
 
 // After a named BPF_PROG_LOAD failed with E2BIG: loads a tiny named socket
@@ -26,7 +39,12 @@ int set_memlock_rlim(std::size_t bytes) noexcept;
 struct MemlockTicket {
     bool raised_before;
 };
-MemlockTicket memlock_ticket() noexcept;
+// Inline: every create and load takes one.
+inline MemlockTicket memlock_ticket() noexcept
+{
+    const detail::Raise r = detail::g_raise.load(std::memory_order_relaxed);
+    return MemlockTicket{r == detail::Raise::Raised || r == detail::Raise::Refused};
+}
 
 // Called after a create/load issued under `ticket` failed with EPERM. On
 // kernels that still charge BPF memory to RLIMIT_MEMLOCK (before 5.11),

@@ -10,9 +10,12 @@
 // SYSBPF_OPT_SET(reader, field, value); api code never dereferences opts.
 #pragma once
 
+#include "sys/result.hpp"
+
 #include <bpf/bpf.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -47,6 +50,14 @@ SYSBPF_KNOWN_OPTS(bpf_prog_stream_read_opts);
 SYSBPF_KNOWN_OPTS(bpf_prog_assoc_struct_ops_opts);
 #undef SYSBPF_KNOWN_OPTS
 
+// What reading an opts field of type F gives. Enum fields come back as their
+// underlying integer: a caller may store any value there (one from a newer
+// header, say), and an enum object holding a value outside its enumerators'
+// range is undefined in C++.
+template <class F>
+using opt_value_t = typename std::conditional_t<std::is_enum_v<F>, std::underlying_type<F>,
+                                                std::type_identity<F>>::type;
+
 // Caller opts of type T (const T for input-only structs).
 template <class T>
 class Opts {
@@ -79,19 +90,12 @@ public:
         return p_ && sz_ >= off + size;
     }
 
-    // Enum fields come back as their underlying integer: a caller may store
-    // any value there (one from a newer header, say), and an enum object
-    // holding a value outside its enumerators' range is undefined in C++.
     template <class F>
-    using value_t = typename std::conditional_t<std::is_enum_v<F>, std::underlying_type<F>,
-                                                std::type_identity<F>>::type;
-
-    template <class F>
-    value_t<F> get(std::size_t off, value_t<F> fallback) const noexcept
+    opt_value_t<F> get(std::size_t off, opt_value_t<F> fallback) const noexcept
     {
         if (!has(off, sizeof(F)))
             return fallback;
-        value_t<F> v;
+        opt_value_t<F> v;
         std::memcpy(&v, p_ + off, sizeof(F));
         return v;
     }
@@ -104,12 +108,110 @@ public:
             std::memcpy(p_ + off, &value, sizeof(F));
     }
 
+    // The same reader (every reader offers checked(): hand it to code that
+    // does not care which shape the caller's opts had).
+    Opts checked() const noexcept { return *this; }
+
 private:
     unsigned char *p_;
     std::size_t sz_;
 };
 
 template <class T> Opts(T *) -> Opts<T>;
+
+// The two shapes nearly every caller passes, each read without a bounds test
+// per field. They answer the same as Opts would for the same struct.
+
+// NULL opts: every field reads as its fallback, nothing is written.
+template <class T>
+struct NoOpts {
+    using type = std::remove_const_t<T>;
+
+    template <class F>
+    opt_value_t<F> get(std::size_t, opt_value_t<F> fallback) const noexcept
+    {
+        return fallback;
+    }
+    template <class F>
+    void set(std::size_t, F) const noexcept
+    {
+        static_assert(!std::is_const_v<T>, "output field in an input-only opts struct");
+    }
+    Opts<T> checked() const noexcept { return Opts<T>(nullptr); }
+};
+
+// A struct that holds every known field (sz == sizeof and the tail padding
+// past the known fields is zero): every field is read and written in place.
+template <class T>
+struct WholeOpts {
+    using type = std::remove_const_t<T>;
+    T *p;
+
+    template <class F>
+    opt_value_t<F> get(std::size_t off, opt_value_t<F>) const noexcept
+    {
+        opt_value_t<F> v;
+        std::memcpy(&v, reinterpret_cast<const unsigned char *>(p) + off, sizeof(F));
+        return v;
+    }
+    template <class F>
+    void set(std::size_t off, F value) const noexcept
+    {
+        static_assert(!std::is_const_v<T>, "output field in an input-only opts struct");
+        std::memcpy(reinterpret_cast<unsigned char *>(const_cast<type *>(p)) + off, &value,
+                    sizeof(F));
+    }
+    Opts<T> checked() const noexcept { return Opts<T>(p); }
+};
+
+namespace detail {
+
+// Whether `opts` (not NULL) is exactly this library's struct with a zero
+// tail: the test is a handful of instructions, sizes being constants.
+template <class T>
+inline bool is_whole(const T *opts) noexcept
+{
+    using U = std::remove_const_t<T>;
+    constexpr std::size_t known = opts_known_end<U>;
+    if (opts->sz != sizeof(U))
+        return false;
+    if constexpr (known < sizeof(U)) {
+        // Tail padding only, shorter than the struct's alignment: one word.
+        static_assert(sizeof(U) - known < sizeof(std::uint64_t));
+        std::uint64_t tail = 0;
+        std::memcpy(&tail, reinterpret_cast<const unsigned char *>(opts) + known, sizeof(U) - known);
+        return tail == 0;
+    }
+    return true;
+}
+
+template <class T, class Body, class... A>
+[[gnu::noinline, gnu::cold]] int with_checked_opts(T *opts, Body body, A... args) noexcept
+{
+    Opts<T> o(opts);
+    if (!o.valid())
+        return sys::c_return(-EINVAL);
+    return body(o, args...);
+}
+
+} // namespace detail
+
+// Returns `body(o, args...)` with `o` the cheapest reader for `opts`: NoOpts,
+// WholeOpts, or (older or newer struct sizes, out of line) Opts; SYSBPF_OPT
+// and SYSBPF_OPT_SET work on each. `body` is a captureless generic lambda:
+// what it needs comes in `args`, by value, so that nothing has to live in
+// memory for the out-of-line case. Opts that break the sz rules fail with
+// -EINVAL (errno set) before `body` runs.
+template <class T, class Body, class... A>
+[[gnu::always_inline]] inline int with_opts(T *opts, Body body, A... args) noexcept
+{
+    static_assert(std::is_empty_v<Body>, "body must not capture: pass what it needs in args");
+    if (!opts)
+        return body(NoOpts<T>{}, args...);
+    if (detail::is_whole(opts)) [[likely]]
+        return body(WholeOpts<T>{opts}, args...);
+    return detail::with_checked_opts(opts, body, args...);
+}
 
 } // namespace sysbpf
 
@@ -120,8 +222,7 @@ template <class T> Opts(T *) -> Opts<T>;
 #define SYSBPF_OPT(o, field, fallback)                                                         \
     (o).template get<SYSBPF_OPTS_FIELD_T(o, field)>(                                           \
         offsetof(SYSBPF_OPTS_T(o), field),                                                     \
-        static_cast<typename std::remove_cvref_t<decltype(o)>::template value_t<               \
-            SYSBPF_OPTS_FIELD_T(o, field)>>(fallback))
+        static_cast<::sysbpf::opt_value_t<SYSBPF_OPTS_FIELD_T(o, field)>>(fallback))
 
 // Writes an output field, only where the caller's struct holds it.
 #define SYSBPF_OPT_SET(o, field, value)                                                        \

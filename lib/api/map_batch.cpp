@@ -14,26 +14,29 @@ namespace {
 // it fails part-way (ENOENT at the end of a lookup, EFAULT mid-copy), so
 // *count is written back whatever the answer, as libbpf does. Invalid opts
 // return before *count is read or written.
-int batch_op(Cmd cmd, int fd, const void *in_batch, void *out_batch, const void *keys,
-             const void *values, __u32 *count, const struct bpf_map_batch_opts *opts) noexcept
+[[gnu::always_inline]] inline int batch_op(Cmd cmd, int fd, const void *in_batch, void *out_batch,
+                                           const void *keys, const void *values, __u32 *count,
+                                           const struct bpf_map_batch_opts *opts) noexcept
 {
-    Opts o(opts);
-    if (!o.valid())
-        return sys::c_return(-EINVAL);
+    return with_opts(
+        opts,
+        [](auto o, Cmd cmd, int fd, const void *in_batch, void *out_batch, const void *keys,
+           const void *values, __u32 *count) noexcept {
+            kernel::MapBatchAttr a{};
+            a.map_fd = static_cast<kernel::u32>(fd);
+            a.in_batch = kernel::ptr(in_batch);
+            a.out_batch = kernel::ptr(out_batch);
+            a.keys = kernel::ptr(keys);
+            a.values = kernel::ptr(values);
+            a.count = *count;
+            a.elem_flags = SYSBPF_OPT(o, elem_flags, 0);
+            a.flags = SYSBPF_OPT(o, flags, 0);
 
-    kernel::MapBatchAttr a{};
-    a.map_fd = static_cast<kernel::u32>(fd);
-    a.in_batch = kernel::ptr(in_batch);
-    a.out_batch = kernel::ptr(out_batch);
-    a.keys = kernel::ptr(keys);
-    a.values = kernel::ptr(values);
-    a.count = *count;
-    a.elem_flags = SYSBPF_OPT(o, elem_flags, 0);
-    a.flags = SYSBPF_OPT(o, flags, 0);
-
-    long r = sys::call(cmd, a);
-    *count = a.count;
-    return sys::c_return(r);
+            long r = sys::call(cmd, a);
+            *count = a.count;
+            return sys::c_return(r);
+        },
+        cmd, fd, in_batch, out_batch, keys, values, count);
 }
 
 } // namespace

@@ -30,7 +30,7 @@ SYSBPF_EXPORT int bpf_map_create(enum bpf_map_type map_type, const char *map_nam
     a.key_size = key_size;
     a.value_size = value_size;
     a.max_entries = max_entries;
-    copy_obj_name(a.map_name, sizeof(a.map_name), map_name);
+    copy_obj_name(a.map_name, map_name);
     a.btf_fd = SYSBPF_OPT(o, btf_fd, 0);
     a.btf_key_type_id = SYSBPF_OPT(o, btf_key_type_id, 0);
     a.btf_value_type_id = SYSBPF_OPT(o, btf_value_type_id, 0);

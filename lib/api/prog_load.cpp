@@ -55,74 +55,18 @@ struct RecordCopies {
     }
 };
 
-} // namespace
+using LoadOpts = Opts<struct bpf_prog_load_opts>;
 
-SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name,
-                                const char *license, const struct bpf_insn *insns,
-                                size_t insn_cnt, struct bpf_prog_load_opts *opts)
+// Everything after a first try that failed: the rest of the EAGAIN tries,
+// then libbpf's fallbacks. Out of line and cold: a load that succeeds at
+// once never pays for it. errno is still the caller's here (nothing before
+// touched it), and is the caller's again on a late success.
+// `memlock` was taken before the first try.
+[[gnu::noinline, gnu::cold]] int after_failed_try(long fd, kernel::ProgLoadAttr &a, LoadOpts o,
+                                                  int attempts,
+                                                  features::MemlockTicket memlock) noexcept
 {
-    SYSBPF_TRACE_CALL(bpf_prog_load, prog_type, prog_name, license, insns, insn_cnt, opts);
     const int caller_errno = errno; // failed tries must not leak into a success
-    Opts o(opts);
-    if (!o.valid())
-        return sys::c_return(-EINVAL);
-
-    int attempts = SYSBPF_OPT(o, attempts, 0);
-    if (attempts < 0)
-        return sys::c_return(-EINVAL);
-    if (attempts == 0)
-        attempts = kDefaultAttempts;
-
-    kernel::ProgLoadAttr a{};
-    a.prog_type = prog_type;
-    a.expected_attach_type = SYSBPF_OPT(o, expected_attach_type, 0);
-    a.prog_btf_fd = SYSBPF_OPT(o, prog_btf_fd, 0);
-    a.prog_flags = SYSBPF_OPT(o, prog_flags, 0);
-    a.prog_ifindex = SYSBPF_OPT(o, prog_ifindex, 0);
-    a.kern_version = SYSBPF_OPT(o, kern_version, 0);
-    a.prog_token_fd = static_cast<kernel::s32>(SYSBPF_OPT(o, token_fd, 0));
-    copy_obj_name(a.prog_name, sizeof(a.prog_name), prog_name);
-    a.license = kernel::ptr(license);
-
-    if (insn_cnt > UINT_MAX)
-        return sys::c_return(-E2BIG);
-    a.insns = kernel::ptr(insns);
-    a.insn_cnt = static_cast<kernel::u32>(insn_cnt);
-
-    const kernel::u32 attach_prog_fd = SYSBPF_OPT(o, attach_prog_fd, 0);
-    const kernel::u32 attach_btf_obj_fd = SYSBPF_OPT(o, attach_btf_obj_fd, 0);
-    if (attach_prog_fd && attach_btf_obj_fd)
-        return sys::c_return(-EINVAL);
-    a.attach_btf_id = SYSBPF_OPT(o, attach_btf_id, 0);
-    a.attach_prog_fd = attach_prog_fd ? attach_prog_fd : attach_btf_obj_fd; // one union
-
-    char *const log_buf = SYSBPF_OPT(o, log_buf, nullptr);
-    const kernel::u32 log_size = SYSBPF_OPT(o, log_size, 0);
-    const kernel::u32 log_level = SYSBPF_OPT(o, log_level, 0);
-    if (!log_buf != !log_size)
-        return sys::c_return(-EINVAL);
-
-    const void *const func_info = SYSBPF_OPT(o, func_info, nullptr);
-    const kernel::u32 func_info_rec_size = SYSBPF_OPT(o, func_info_rec_size, 0);
-    a.func_info = kernel::ptr(func_info);
-    a.func_info_rec_size = func_info_rec_size;
-    a.func_info_cnt = SYSBPF_OPT(o, func_info_cnt, 0);
-
-    const void *const line_info = SYSBPF_OPT(o, line_info, nullptr);
-    const kernel::u32 line_info_rec_size = SYSBPF_OPT(o, line_info_rec_size, 0);
-    a.line_info = kernel::ptr(line_info);
-    a.line_info_rec_size = line_info_rec_size;
-    a.line_info_cnt = SYSBPF_OPT(o, line_info_cnt, 0);
-
-    a.fd_array = kernel::ptr(SYSBPF_OPT(o, fd_array, nullptr));
-    a.fd_array_cnt = SYSBPF_OPT(o, fd_array_cnt, 0);
-
-    // log_level 0 with a buffer means: load quietly, explain a failure (below).
-    if (log_level) {
-        a.log_buf = kernel::ptr(log_buf);
-        a.log_size = log_size;
-        a.log_level = log_level;
-    }
 
     // One load as libbpf issues it: up to `attempts` tries while the kernel
     // answers EAGAIN, then log_true_size reported (where the caller's opts
@@ -142,10 +86,20 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
         return sys::c_return(fd);
     };
 
-    const features::MemlockTicket memlock = features::memlock_ticket();
-    long fd = load();
+    // The first load's remaining tries.
+    for (int left = attempts; fd == -EAGAIN && --left > 0;)
+        fd = sys::call_fd(Cmd::ProgLoad, a);
+    SYSBPF_OPT_SET(o, log_true_size, a.log_true_size);
     if (fd >= 0)
         return finish(fd);
+
+    const void *const func_info = SYSBPF_OPT(o, func_info, nullptr);
+    const kernel::u32 func_info_rec_size = SYSBPF_OPT(o, func_info_rec_size, 0);
+    const void *const line_info = SYSBPF_OPT(o, line_info, nullptr);
+    const kernel::u32 line_info_rec_size = SYSBPF_OPT(o, line_info_rec_size, 0);
+    char *const log_buf = SYSBPF_OPT(o, log_buf, nullptr);
+    const kernel::u32 log_size = SYSBPF_OPT(o, log_size, 0);
+    const kernel::u32 log_level = SYSBPF_OPT(o, log_level, 0);
 
     // E2BIG with a smaller record size written back by the kernel: the
     // caller's func/line info records are larger than this kernel knows.
@@ -195,4 +149,83 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
         fd = load();
     }
     return finish(fd);
+}
+
+} // namespace
+
+SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name,
+                                const char *license, const struct bpf_insn *insns,
+                                size_t insn_cnt, struct bpf_prog_load_opts *opts)
+{
+    SYSBPF_TRACE_CALL(bpf_prog_load, prog_type, prog_name, license, insns, insn_cnt, opts);
+    return with_opts(
+        opts,
+        [](auto o, enum bpf_prog_type prog_type, const char *prog_name, const char *license,
+           const struct bpf_insn *insns, size_t insn_cnt) noexcept {
+            int attempts = SYSBPF_OPT(o, attempts, 0);
+            if (attempts < 0)
+                return sys::c_return(-EINVAL);
+            if (attempts == 0)
+                attempts = kDefaultAttempts;
+
+            if (insn_cnt > UINT_MAX)
+                return sys::c_return(-E2BIG);
+
+            const kernel::u32 attach_prog_fd = SYSBPF_OPT(o, attach_prog_fd, 0);
+            const kernel::u32 attach_btf_obj_fd = SYSBPF_OPT(o, attach_btf_obj_fd, 0);
+            if (attach_prog_fd && attach_btf_obj_fd)
+                return sys::c_return(-EINVAL);
+
+            char *const log_buf = SYSBPF_OPT(o, log_buf, nullptr);
+            const kernel::u32 log_size = SYSBPF_OPT(o, log_size, 0);
+            const kernel::u32 log_level = SYSBPF_OPT(o, log_level, 0);
+            if (!log_buf != !log_size)
+                return sys::c_return(-EINVAL);
+
+            // Every field in one initializer, in layout order, so that each
+            // byte is stored once. log_level 0 with a buffer means: load
+            // quietly, explain a failure (in after_failed_try).
+            kernel::ProgLoadAttr a{
+                .prog_type = prog_type,
+                .insn_cnt = static_cast<kernel::u32>(insn_cnt),
+                .insns = kernel::ptr(insns),
+                .license = kernel::ptr(license),
+                .log_level = log_level,
+                .log_size = log_level ? log_size : 0,
+                .log_buf = log_level ? kernel::ptr(log_buf) : 0,
+                .kern_version = SYSBPF_OPT(o, kern_version, 0),
+                .prog_flags = SYSBPF_OPT(o, prog_flags, 0),
+                .prog_name = {},
+                .prog_ifindex = SYSBPF_OPT(o, prog_ifindex, 0),
+                .expected_attach_type = SYSBPF_OPT(o, expected_attach_type, 0),
+                .prog_btf_fd = SYSBPF_OPT(o, prog_btf_fd, 0),
+                .func_info_rec_size = SYSBPF_OPT(o, func_info_rec_size, 0),
+                .func_info = kernel::ptr(SYSBPF_OPT(o, func_info, nullptr)),
+                .func_info_cnt = SYSBPF_OPT(o, func_info_cnt, 0),
+                .line_info_rec_size = SYSBPF_OPT(o, line_info_rec_size, 0),
+                .line_info = kernel::ptr(SYSBPF_OPT(o, line_info, nullptr)),
+                .line_info_cnt = SYSBPF_OPT(o, line_info_cnt, 0),
+                .attach_btf_id = SYSBPF_OPT(o, attach_btf_id, 0),
+                .attach_prog_fd = attach_prog_fd ? attach_prog_fd : attach_btf_obj_fd, // one union
+                .core_relo_cnt = 0,
+                .fd_array = kernel::ptr(SYSBPF_OPT(o, fd_array, nullptr)),
+                .core_relos = 0,
+                .core_relo_rec_size = 0,
+                .log_true_size = 0,
+                .prog_token_fd = static_cast<kernel::s32>(SYSBPF_OPT(o, token_fd, 0)),
+                .fd_array_cnt = SYSBPF_OPT(o, fd_array_cnt, 0),
+                .signature = 0,
+                .signature_size = 0,
+                .keyring_id = 0,
+            };
+            copy_obj_name(a.prog_name, prog_name);
+
+            const features::MemlockTicket memlock = features::memlock_ticket();
+            const long fd = sys::call_fd(Cmd::ProgLoad, a);
+            if (fd < 0) [[unlikely]]
+                return after_failed_try(fd, a, o.checked(), attempts, memlock);
+            SYSBPF_OPT_SET(o, log_true_size, a.log_true_size);
+            return static_cast<int>(fd);
+        },
+        prog_type, prog_name, license, insns, insn_cnt);
 }

@@ -6,15 +6,12 @@
 
 namespace sysbpf::sys {
 
-long ensure_high_fd(long result) noexcept
+long move_high(long fd) noexcept
 {
-    if (result < 0 || result > 2)
-        return result;
     int saved = errno;
-    int fd = static_cast<int>(result);
-    int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    int moved = ::fcntl(static_cast<int>(fd), F_DUPFD_CLOEXEC, 3);
     long ret = moved < 0 ? -errno : moved;
-    ::close(fd);
+    ::close(static_cast<int>(fd));
     errno = saved;
     return ret;
 }

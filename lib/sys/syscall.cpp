@@ -9,21 +9,25 @@ namespace sysbpf::sys {
 long raw_bpf(int cmd, void *attr, unsigned size) noexcept
 {
 #if defined(__x86_64__)
-    // The syscall instruction itself: the kernel's -errno comes back as is,
-    // and errno is not touched on the way.
-    long r;
-    asm volatile("syscall"
-                 : "=a"(r)
-                 : "0"(static_cast<long>(__NR_bpf)), "D"(static_cast<long>(cmd)), "S"(attr),
-                   "d"(static_cast<unsigned long>(size))
-                 : "rcx", "r11", "memory");
-    return r;
+    return bpf_syscall(cmd, attr, size);
 #else
+    // syscall() reports failure in errno; the seam's callers expect errno
+    // untouched, so it is put back.
+    const int saved = errno;
     long r = ::syscall(__NR_bpf, cmd, attr, size);
-    return r < 0 ? -errno : r;
+    if (r < 0) {
+        r = -errno;
+        errno = saved;
+    }
+    return r;
 #endif
 }
 
-BpfFn bpf_fn = raw_bpf;
+BpfFn bpf_fn = nullptr;
+
+long call_seam(int cmd, void *attr, unsigned size) noexcept
+{
+    return bpf_fn(cmd, attr, size);
+}
 
 } // namespace sysbpf::sys

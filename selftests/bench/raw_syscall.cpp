@@ -114,8 +114,11 @@ int test_run(int fd, bpf_test_run_opts *o)
     a.test.data_size_out = o->data_size_out;
     a.test.repeat = o->repeat;
     int r = sys(BPF_PROG_TEST_RUN, &a, ATTR_SIZE(test));
+    // Every output the call reports, as libbpf writes them back: ctx_size_out
+    // too (0 here, but a caller cannot know that without reading it).
     o->retval = a.test.retval;
     o->data_size_out = a.test.data_size_out;
+    o->ctx_size_out = a.test.ctx_size_out;
     o->duration = a.test.duration;
     return r;
 }
