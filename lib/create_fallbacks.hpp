@@ -36,10 +36,11 @@ long retry_without_name(long r, char *name, unsigned name_len, Issue &&issue) no
 
 // After `r` == -EPERM: on kernels that charge BPF memory to RLIMIT_MEMLOCK,
 // raises the limit once and retries.
+// `ticket` was taken before the create was first issued.
 template <class Issue>
-long retry_after_memlock_raise(long r, Issue &&issue) noexcept
+long retry_after_memlock_raise(long r, features::MemlockTicket ticket, Issue &&issue) noexcept
 {
-    if (r == -EPERM && features::raise_memlock_after_eperm())
+    if (r == -EPERM && features::raise_memlock_after_eperm(ticket))
         return issue();
     return r;
 }
@@ -48,11 +49,12 @@ long retry_after_memlock_raise(long r, Issue &&issue) noexcept
 template <class Issue>
 long create_with_fallbacks(char *name, unsigned name_len, Issue &&issue) noexcept
 {
+    const features::MemlockTicket memlock = features::memlock_ticket();
     long r = issue();
     if (r >= 0)
         return r;
     r = retry_without_name(r, name, name_len, issue);
-    return retry_after_memlock_raise(r, issue);
+    return retry_after_memlock_raise(r, memlock, issue);
 }
 
 // Copies an object name as libbpf does: at most N - 1 bytes, NUL-ended, into

@@ -6,18 +6,19 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 namespace sysbpf::features {
 
 std::atomic<bool> detail::g_names_refused{false};
+std::atomic<detail::Raise> detail::g_raise{detail::Raise::NotYet};
 
 namespace {
 
 enum class Memcg : int { Unknown, Charged, Memlock };
 std::atomic<Memcg> g_memcg{Memcg::Unknown};
-std::atomic<bool> g_memlock_raised{false};
 std::atomic<std::size_t> g_memlock_rlim{static_cast<std::size_t>(RLIM_INFINITY)};
 
 // Loads "<first_insn>; exit" as a socket filter, the way libbpf's feature
@@ -72,13 +73,13 @@ bool prog_names_refused_by_probe() noexcept
 
 int set_memlock_rlim(std::size_t bytes) noexcept
 {
-    if (g_memlock_raised.load())
+    if (detail::g_raise.load() != detail::Raise::NotYet)
         return -EBUSY;
     g_memlock_rlim.store(bytes);
     return 0;
 }
 
-bool raise_memlock_after_eperm() noexcept
+bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
 {
     Memcg m = g_memcg.load();
     if (m == Memcg::Unknown) {
@@ -87,20 +88,36 @@ bool raise_memlock_after_eperm() noexcept
     }
     if (m == Memcg::Charged)
         return false;
-    if (g_memlock_raised.exchange(true))
-        return false; // raised before: this EPERM is not about memlock
-    std::size_t bytes = g_memlock_rlim.load();
-    if (bytes == 0)
-        return false;
-    rlimit r{bytes, bytes};
-    return ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
+    if (ticket.raised_before)
+        return false; // the call already ran under the raised limit
+    detail::Raise expected = detail::Raise::NotYet;
+    if (!detail::g_raise.compare_exchange_strong(expected, detail::Raise::Raising)) {
+        // Another thread raises (or raised) the limit after this call was
+        // issued: retry under it, as a single-threaded process would have
+        // issued the call only after the raise.
+        while ((expected = detail::g_raise.load()) == detail::Raise::Raising)
+            ::sched_yield();
+        return expected == detail::Raise::Raised;
+    }
+    const std::size_t bytes = g_memlock_rlim.load();
+    bool raised = false;
+    if (bytes != 0) {
+        rlimit r{bytes, bytes};
+        // A refused raise must not leave its errno behind: the call may
+        // still succeed later (a logged retry), and success leaves errno.
+        const int saved = errno;
+        raised = ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
+        errno = saved;
+    }
+    detail::g_raise.store(raised ? detail::Raise::Raised : detail::Raise::Refused);
+    return raised;
 }
 
 void reset_for_tests() noexcept
 {
     detail::g_names_refused = false;
     g_memcg = Memcg::Unknown;
-    g_memlock_raised = false;
+    detail::g_raise = detail::Raise::NotYet;
     g_memlock_rlim = static_cast<std::size_t>(RLIM_INFINITY);
 }
 

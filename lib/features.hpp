@@ -9,6 +9,10 @@ namespace sysbpf::features {
 
 namespace detail {
 extern std::atomic<bool> g_names_refused __attribute__((visibility("hidden")));
+// The once-per-process RLIMIT_MEMLOCK raise: not tried yet, being tried by
+// one thread, done, or refused (setrlimit failed, or the limit is 0).
+enum class Raise : int { NotYet, Raising, Raised, Refused };
+extern std::atomic<Raise> g_raise __attribute__((visibility("hidden")));
 }
 
 // Object names (map_name, prog_name) arrived in Linux 4.15. Until a kernel
@@ -30,10 +34,25 @@ bool prog_names_refused_by_probe() noexcept;
 // libbpf_set_memlock_rlim(): -EBUSY once the limit has been raised.
 int set_memlock_rlim(std::size_t bytes) noexcept;
 
-// Called after a create/load failed with EPERM. On kernels that still charge
-// BPF memory to RLIMIT_MEMLOCK (before 5.11), raises the limit once, as
-// libbpf does, and returns true: the caller should retry. Otherwise false.
-bool raise_memlock_after_eperm() noexcept;
+// Taken just before a create/load is first issued: whether RLIMIT_MEMLOCK
+// had already been raised by then.
+struct MemlockTicket {
+    bool raised_before;
+};
+// Inline: every create and load takes one.
+inline MemlockTicket memlock_ticket() noexcept
+{
+    const detail::Raise r = detail::g_raise.load(std::memory_order_relaxed);
+    return MemlockTicket{r == detail::Raise::Raised || r == detail::Raise::Refused};
+}
+
+// Called after a create/load issued under `ticket` failed with EPERM. On
+// kernels that still charge BPF memory to RLIMIT_MEMLOCK (before 5.11),
+// raises the limit once per process, as libbpf does, and returns true when
+// the caller should retry: this call raised it, or another thread raised it
+// after the call was issued. Otherwise (memcg kernel, limit raised before the
+// call, raise refused) false.
+bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept;
 
 // Test hook: forget everything learned.
 void reset_for_tests() noexcept;

@@ -50,6 +50,14 @@ SYSBPF_KNOWN_OPTS(bpf_prog_stream_read_opts);
 SYSBPF_KNOWN_OPTS(bpf_prog_assoc_struct_ops_opts);
 #undef SYSBPF_KNOWN_OPTS
 
+// What reading an opts field of type F gives. Enum fields come back as their
+// underlying integer: a caller may store any value there (one from a newer
+// header, say), and an enum object holding a value outside its enumerators'
+// range is undefined in C++.
+template <class F>
+using opt_value_t = typename std::conditional_t<std::is_enum_v<F>, std::underlying_type<F>,
+                                                std::type_identity<F>>::type;
+
 // Caller opts of type T (const T for input-only structs).
 template <class T>
 class Opts {
@@ -83,11 +91,11 @@ public:
     }
 
     template <class F>
-    F get(std::size_t off, F fallback) const noexcept
+    opt_value_t<F> get(std::size_t off, opt_value_t<F> fallback) const noexcept
     {
         if (!has(off, sizeof(F)))
             return fallback;
-        F v;
+        opt_value_t<F> v;
         std::memcpy(&v, p_ + off, sizeof(F));
         return v;
     }
@@ -120,7 +128,7 @@ struct NoOpts {
     using type = std::remove_const_t<T>;
 
     template <class F>
-    F get(std::size_t, F fallback) const noexcept
+    opt_value_t<F> get(std::size_t, opt_value_t<F> fallback) const noexcept
     {
         return fallback;
     }
@@ -140,9 +148,9 @@ struct WholeOpts {
     T *p;
 
     template <class F>
-    F get(std::size_t off, F) const noexcept
+    opt_value_t<F> get(std::size_t off, opt_value_t<F>) const noexcept
     {
-        F v;
+        opt_value_t<F> v;
         std::memcpy(&v, reinterpret_cast<const unsigned char *>(p) + off, sizeof(F));
         return v;
     }
@@ -212,8 +220,9 @@ template <class T, class Body, class... A>
 
 // Value of `field`, or `fallback` where the caller's struct does not hold it.
 #define SYSBPF_OPT(o, field, fallback)                                                         \
-    (o).template get<SYSBPF_OPTS_FIELD_T(o, field)>(offsetof(SYSBPF_OPTS_T(o), field),         \
-                                                     (SYSBPF_OPTS_FIELD_T(o, field))(fallback))
+    (o).template get<SYSBPF_OPTS_FIELD_T(o, field)>(                                           \
+        offsetof(SYSBPF_OPTS_T(o), field),                                                     \
+        static_cast<::sysbpf::opt_value_t<SYSBPF_OPTS_FIELD_T(o, field)>>(fallback))
 
 // Writes an output field, only where the caller's struct holds it.
 #define SYSBPF_OPT_SET(o, field, value)                                                        \

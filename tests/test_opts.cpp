@@ -87,3 +87,17 @@ TEST_CASE("opts: nested union fields are read at their own offsets")
     Opts old(&l);
     CHECK(SYSBPF_OPT(old, uprobe_multi.pid, 0) == 0u);
 }
+
+TEST_CASE("opts: an enum field holding a value outside the enum reads back as that integer")
+{
+    // A caller built against a newer header may store an attach type this
+    // build's enum does not cover; reading it must not go through the enum.
+    bpf_prog_load_opts p{};
+    p.sz = sizeof(p);
+    const unsigned big = 0x55;
+    std::memcpy(&p.expected_attach_type, &big, sizeof(big));
+    Opts o(&p);
+    auto v = SYSBPF_OPT(o, expected_attach_type, 0);
+    static_assert(!std::is_enum_v<decltype(v)>);
+    CHECK(v == big);
+}

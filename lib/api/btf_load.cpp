@@ -38,9 +38,10 @@ SYSBPF_EXPORT int bpf_btf_load(const void *btf_data, size_t btf_size,
 
     auto load = [&]() noexcept { return sys::call_fd(Cmd::BtfLoad, a); };
 
+    const features::MemlockTicket memlock = features::memlock_ticket();
     long fd = load();
     if (fd < 0)
-        fd = retry_after_memlock_raise(fd, load);
+        fd = retry_after_memlock_raise(fd, memlock, load);
 
     // log_level 0 with a log buffer: "load quietly, and explain a failure".
     if (fd < 0 && log_level == 0 && log_buf) {

@@ -61,8 +61,10 @@ using LoadOpts = Opts<struct bpf_prog_load_opts>;
 // then libbpf's fallbacks. Out of line and cold: a load that succeeds at
 // once never pays for it. errno is still the caller's here (nothing before
 // touched it), and is the caller's again on a late success.
+// `memlock` was taken before the first try.
 [[gnu::noinline, gnu::cold]] int after_failed_try(long fd, kernel::ProgLoadAttr &a, LoadOpts o,
-                                                  int attempts) noexcept
+                                                  int attempts,
+                                                  features::MemlockTicket memlock) noexcept
 {
     const int caller_errno = errno; // failed tries must not leak into a success
 
@@ -138,7 +140,7 @@ using LoadOpts = Opts<struct bpf_prog_load_opts>;
 
     // Before 5.11 BPF memory was charged to RLIMIT_MEMLOCK: libbpf raises
     // the limit up front; here it is raised after the EPERM that shows it.
-    fd = retry_after_memlock_raise(fd, load);
+    fd = retry_after_memlock_raise(fd, memlock, load);
 
     if (fd < 0 && log_level == 0 && log_buf) {
         a.log_buf = kernel::ptr(log_buf);
@@ -218,9 +220,10 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
             };
             copy_obj_name(a.prog_name, prog_name);
 
+            const features::MemlockTicket memlock = features::memlock_ticket();
             const long fd = sys::call_fd(Cmd::ProgLoad, a);
             if (fd < 0) [[unlikely]]
-                return after_failed_try(fd, a, o.checked(), attempts);
+                return after_failed_try(fd, a, o.checked(), attempts, memlock);
             SYSBPF_OPT_SET(o, log_true_size, a.log_true_size);
             return static_cast<int>(fd);
         },
