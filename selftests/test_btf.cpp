@@ -3,6 +3,7 @@
 #include "btf_fixtures.hpp"
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "log_probes.hpp"
 
 #include <bpf/bpf.h>
 
@@ -122,7 +123,6 @@ TEST_CASE("btf_load: log_level 1 on valid BTF: loads, and the log describes ever
     REQUIRE(log.len() > 0);
     CHECK(log.contains("INT int"));
     CHECK(log.contains("STRUCT pair"));
-    CHECK(o.log_true_size == __u32(log.len() + 1));
 }
 
 TEST_CASE("btf_load: invalid BTF with log_level 1: EINVAL and the reason in the log")
@@ -136,7 +136,6 @@ TEST_CASE("btf_load: invalid BTF with log_level 1: EINVAL and the reason in the 
     CHECK(errno == EINVAL);
     REQUIRE(log.len() > 0);
     CHECK(log.contains("Invalid member"));
-    CHECK(o.log_true_size == __u32(log.len() + 1));
 }
 
 TEST_CASE("btf_load: log_level 0 with a log_buf")
@@ -159,12 +158,79 @@ TEST_CASE("btf_load: log_level 0 with a log_buf")
         CHECK(errno == EINVAL);
         REQUIRE(log.len() > 0);
         CHECK(log.contains("Invalid member"));
+    }
+}
+
+TEST_CASE("btf_load: log_true_size is the log's length plus its NUL (6.4+)")
+{
+    if (long r = log_probe::btf_log_true_size(pair_btf()); r < 0)
+        SKIP_TEST("kernel without btf_log_true_size (6.4+): " + errstr(int(-r)));
+    LogBuf log;
+    SECTION("valid BTF at level 1")
+    {
+        auto blob = pair_btf();
+        LIBBPF_OPTS(bpf_btf_load_opts, o, .log_buf = log.text, .log_level = 1,
+                    .log_size = sizeof(log.text));
+        Fd fd(bpf_btf_load(blob.data(), blob.size(), &o));
+        REQUIRE(fd >= 3);
+        REQUIRE(log.len() > 0);
         CHECK(o.log_true_size == __u32(log.len() + 1));
+    }
+    SECTION("invalid BTF at level 1")
+    {
+        auto blob = broken_btf();
+        LIBBPF_OPTS(bpf_btf_load_opts, o, .log_buf = log.text, .log_level = 1,
+                    .log_size = sizeof(log.text));
+        CHECK(bpf_btf_load(blob.data(), blob.size(), &o) == -EINVAL);
+        REQUIRE(log.len() > 0);
+        CHECK(o.log_true_size == __u32(log.len() + 1));
+    }
+    SECTION("invalid BTF at level 0, retried at level 1")
+    {
+        auto blob = broken_btf();
+        LIBBPF_OPTS(bpf_btf_load_opts, o, .log_buf = log.text, .log_size = sizeof(log.text));
+        CHECK(bpf_btf_load(blob.data(), blob.size(), &o) == -EINVAL);
+        REQUIRE(log.len() > 0);
+        CHECK(o.log_true_size == __u32(log.len() + 1));
+    }
+}
+
+TEST_CASE("btf_load: a 128-byte log for a longer log: ENOSPC, truncated and NUL-terminated")
+{
+    // 128 bytes: the smallest log every kernel takes (6.4 dropped the minimum).
+    LogBuf log;
+    constexpr __u32 kSize = 128;
+    SECTION("valid BTF: the load itself fails")
+    {
+        auto blob = pair_btf();
+        LIBBPF_OPTS(bpf_btf_load_opts, o, .log_buf = log.text, .log_level = 1, .log_size = kSize);
+        errno = 0;
+        CHECK(bpf_btf_load(blob.data(), blob.size(), &o) == -ENOSPC);
+        CHECK(errno == ENOSPC);
+        CHECK(log.len(kSize) >= 0);
+        CHECK(log.text[kSize] == 'X');
+    }
+    SECTION("invalid BTF: ENOSPC, or EINVAL before 6.4")
+    {
+        // Since 6.4 (bpf_vlog_finalize() in btf_parse()) a full log turns any
+        // parse error into ENOSPC; before, the parse error was returned.
+        const int expected = log_probe::btf_log_true_size(pair_btf()) == 0 ? ENOSPC : EINVAL;
+        auto blob = broken_btf();
+        LIBBPF_OPTS(bpf_btf_load_opts, o, .log_buf = log.text, .log_level = 1, .log_size = kSize);
+        errno = 0;
+        CHECK(bpf_btf_load(blob.data(), blob.size(), &o) == -expected);
+        CHECK(errno == expected);
+        CHECK(log.len(kSize) >= 0);
+        CHECK(log.text[kSize] == 'X');
     }
 }
 
 TEST_CASE("btf_load: a log buffer too small: ENOSPC, and log_true_size says what was needed")
 {
+    if (long r = log_probe::btf_small_log(pair_btf()); r < 0)
+        SKIP_TEST("kernel refuses a log under 128 bytes (minimum dropped in 6.4): " + errstr(int(-r)));
+    if (long r = log_probe::btf_log_true_size(pair_btf()); r < 0)
+        SKIP_TEST("kernel without btf_log_true_size (6.4+): " + errstr(int(-r)));
     LogBuf log;
     constexpr __u32 kSmall = 32;
     SECTION("valid BTF: the load itself fails")
@@ -265,10 +331,6 @@ TEST_CASE("btf_load: kernel-side errors")
     {
         CHECK(bpf_btf_load(reinterpret_cast<void *>(8), blob.size(), nullptr) == -EFAULT);
         CHECK(errno == EFAULT);
-        LIBBPF_OPTS(bpf_btf_load_opts, o, .log_buf = reinterpret_cast<char *>(8),
-                    .log_level = 1, .log_size = 256);
-        CHECK(bpf_btf_load(blob.data(), blob.size(), &o) == -EFAULT);
-        CHECK(errno == EFAULT);
     }
     SECTION("log attributes the kernel refuses: EINVAL")
     {
@@ -281,24 +343,11 @@ TEST_CASE("btf_load: kernel-side errors")
         CHECK(errno == EINVAL);
         CHECK(log.untouched());
     }
-    SECTION("btf_flags and token_fd: unknown flag, non-token fd, closed fd; no flag, no token")
+    SECTION("an unknown btf_flags bit: EINVAL")
     {
-        constexpr __u32 kTokenFdFlag = 1u << 16; // BPF_F_TOKEN_FD
         LIBBPF_OPTS(bpf_btf_load_opts, unknown, .btf_flags = 1);
         CHECK(bpf_btf_load(blob.data(), blob.size(), &unknown) == -EINVAL);
         CHECK(errno == EINVAL);
-        Fd notmap(::dup(1));
-        // Without BPF_F_TOKEN_FD the kernel does not look at token_fd.
-        LIBBPF_OPTS(bpf_btf_load_opts, unflagged, .token_fd = 100000);
-        Fd loaded(bpf_btf_load(blob.data(), blob.size(), &unflagged));
-        CHECK(loaded >= 3);
-        LIBBPF_OPTS(bpf_btf_load_opts, not_token, .btf_flags = kTokenFdFlag,
-                    .token_fd = (__u32)notmap.get());
-        CHECK(bpf_btf_load(blob.data(), blob.size(), &not_token) == -EINVAL);
-        CHECK(errno == EINVAL);
-        LIBBPF_OPTS(bpf_btf_load_opts, closed, .btf_flags = kTokenFdFlag, .token_fd = 100000);
-        CHECK(bpf_btf_load(blob.data(), blob.size(), &closed) == -EBADF);
-        CHECK(errno == EBADF);
     }
     SECTION("opts with a bad sz: EINVAL from the library")
     {
@@ -307,5 +356,55 @@ TEST_CASE("btf_load: kernel-side errors")
         CHECK(bpf_btf_load(blob.data(), blob.size(), &o) == -EINVAL);
         CHECK(errno == EINVAL);
     }
+    CHECK(open_fd_count() == before);
+}
+
+TEST_CASE("btf_load: an unwritable log buffer: EFAULT (the load succeeds before 6.4)")
+{
+    const int before = open_fd_count();
+    auto blob = pair_btf();
+    LIBBPF_OPTS(bpf_btf_load_opts, o, .log_buf = reinterpret_cast<char *>(8), .log_level = 1,
+                .log_size = 256);
+    errno = 0;
+    int r = bpf_btf_load(blob.data(), blob.size(), &o);
+    const int err = errno;
+    Fd loaded(r);
+    if (log_probe::btf_log_true_size(blob) == 0) {
+        CHECK(r == -EFAULT);
+        CHECK(err == EFAULT);
+    } else {
+        // Before 6.4 a failed copy to the log only stopped the logging
+        // (bpf_verifier_vlog() cleared log->ubuf); bpf_vlog_finalize(), which
+        // reports it as EFAULT, came with the 6.4 log rework.
+        CHECK(r >= 3);
+        CHECK(err == 0);
+    }
+    loaded.reset();
+    CHECK(open_fd_count() == before);
+}
+
+TEST_CASE("btf_load: btf_flags and btf_token_fd: token_fd ignored without the flag (6.9+)")
+{
+    const int before = open_fd_count();
+    auto blob = pair_btf();
+    // Without BPF_F_TOKEN_FD the kernel does not look at token_fd; kernels
+    // before BPF tokens (6.9) refuse the non-zero field itself.
+    LIBBPF_OPTS(bpf_btf_load_opts, unflagged, .token_fd = 100000);
+    int r = bpf_btf_load(blob.data(), blob.size(), &unflagged);
+    Fd loaded(r);
+    if (r == -EINVAL)
+        SKIP_TEST("kernel without btf_token_fd (BPF tokens, 6.9+): " + errstr(-r));
+    CHECK(loaded >= 3);
+    constexpr __u32 kTokenFdFlag = 1u << 16; // BPF_F_TOKEN_FD
+    Fd notmap(::dup(1));
+    LIBBPF_OPTS(bpf_btf_load_opts, not_token, .btf_flags = kTokenFdFlag,
+                .token_fd = (__u32)notmap.get());
+    CHECK(bpf_btf_load(blob.data(), blob.size(), &not_token) == -EINVAL);
+    CHECK(errno == EINVAL);
+    LIBBPF_OPTS(bpf_btf_load_opts, closed, .btf_flags = kTokenFdFlag, .token_fd = 100000);
+    CHECK(bpf_btf_load(blob.data(), blob.size(), &closed) == -EBADF);
+    CHECK(errno == EBADF);
+    loaded.reset();
+    notmap.reset();
     CHECK(open_fd_count() == before);
 }

@@ -134,20 +134,37 @@ TEST_CASE("btf ids: the walk finds our BTF object; get_fd_by_id opens it")
     CHECK(cloexec(byid));
     CHECK(btf_id(byid) == id);
 
-    // token_fd is only looked at with BPF_F_TOKEN_FD
-    LIBBPF_OPTS(bpf_get_fd_by_id_opts, ignored, .token_fd = 100000);
-    Fd byopts(bpf_btf_get_fd_by_id_opts(id, &ignored));
+    LIBBPF_OPTS(bpf_get_fd_by_id_opts, none);
+    Fd byopts(bpf_btf_get_fd_by_id_opts(id, &none));
     REQUIRE(byopts >= 3);
     CHECK(btf_id(byopts) == id);
-
-    LIBBPF_OPTS(bpf_get_fd_by_id_opts, badtok, .open_flags = kFlagTokenFd, .token_fd = 100000);
-    int r = bpf_btf_get_fd_by_id_opts(id, &badtok);
-    CHECK(r == -EBADF);
-    CHECK(errno == EBADF);
 
     LIBBPF_OPTS(bpf_get_fd_by_id_opts, ro, .open_flags = BPF_F_RDONLY);
     CHECK(bpf_btf_get_fd_by_id_opts(id, &ro) == -EINVAL);
     CHECK(errno == EINVAL);
+}
+
+TEST_CASE("btf ids: get_fd_by_id_opts with token_fd (6.15+)")
+{
+    Fd btf(raw_btf_load_int());
+    if (btf < 0)
+        SKIP_TEST("cannot load a BTF blob: " + errstr(-btf.get()));
+    const __u32 id = btf_id(btf);
+    REQUIRE(id != 0);
+    // token_fd is only looked at with BPF_F_TOKEN_FD; kernels before BPF
+    // token support for BPF_BTF_GET_FD_BY_ID (6.15) refuse the non-zero
+    // field itself.
+    LIBBPF_OPTS(bpf_get_fd_by_id_opts, ignored, .token_fd = 100000);
+    int r = bpf_btf_get_fd_by_id_opts(id, &ignored);
+    Fd byopts(r);
+    if (r == -EINVAL)
+        SKIP_TEST("kernel without fd_by_id_token_fd for BTF (6.15+): " + errstr(-r));
+    REQUIRE(byopts >= 3);
+    CHECK(btf_id(byopts) == id);
+
+    LIBBPF_OPTS(bpf_get_fd_by_id_opts, badtok, .open_flags = kFlagTokenFd, .token_fd = 100000);
+    CHECK(bpf_btf_get_fd_by_id_opts(id, &badtok) == -EBADF);
+    CHECK(errno == EBADF);
 }
 
 TEST_CASE("link ids: the walk finds our cgroup link; get_fd_by_id opens it")

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -19,6 +20,19 @@ using namespace selftest::token;
 namespace {
 
 constexpr __u32 kMapFlagTokenFd = 1u << 16; // BPF_F_TOKEN_FD (newer than the host header)
+
+// Asks the kernel itself whether it knows BPF_TOKEN_CREATE (command 36,
+// 6.9+): 0 when a closed bpffs_fd gets EBADF, else the kernel's -errno
+// (EINVAL for an unknown command).
+int probe_token_create()
+{
+    constexpr int kTokenCreate = 36;
+    __u32 attr[2] = {0, 100000}; // flags, bpffs_fd
+    long r = ::syscall(__NR_bpf, kTokenCreate, attr, sizeof(attr));
+    if (r >= 0)
+        ::close(static_cast<int>(r));
+    return r < 0 && errno == EBADF ? 0 : r < 0 ? -errno : 0;
+}
 
 // Whether /proc/self/fdinfo/<fd> has `line`.
 bool fdinfo_has(int fd, const char *line)
@@ -89,6 +103,8 @@ void undelegated_scenario(int bpffs_fd, int, int *v)
 
 TEST_CASE("token_create: a delegating bpffs in a user namespace gives a token that creates maps")
 {
+    if (int r = probe_token_create(); r < 0)
+        SKIP_TEST("kernel without BPF_TOKEN_CREATE (6.9+): " + errstr(-r));
     std::string failed;
     Fd init_bpffs(open_init_bpffs(&failed));
     if (init_bpffs < 0)
@@ -117,6 +133,8 @@ TEST_CASE("token_create: a delegating bpffs in a user namespace gives a token th
 
 TEST_CASE("token_create: a bpffs without delegation options gives ENOENT")
 {
+    if (int r = probe_token_create(); r < 0)
+        SKIP_TEST("kernel without BPF_TOKEN_CREATE (6.9+): " + errstr(-r));
     std::string failed;
     Fd init_bpffs(open_init_bpffs(&failed));
     if (init_bpffs < 0)
@@ -132,6 +150,8 @@ TEST_CASE("token_create: a bpffs without delegation options gives ENOENT")
 
 TEST_CASE("token_create: a bpffs of the initial user namespace gives EOPNOTSUPP")
 {
+    if (int r = probe_token_create(); r < 0)
+        SKIP_TEST("kernel without BPF_TOKEN_CREATE (6.9+): " + errstr(-r));
     std::string failed;
     Fd bpffs(open_init_bpffs(&failed));
     if (bpffs < 0)
@@ -145,6 +165,8 @@ TEST_CASE("token_create: a bpffs of the initial user namespace gives EOPNOTSUPP"
 
 TEST_CASE("token_create: errors the kernel checks before the namespace")
 {
+    if (int r = probe_token_create(); r < 0)
+        SKIP_TEST("kernel without BPF_TOKEN_CREATE (6.9+): " + errstr(-r));
     int before = open_fd_count();
     SECTION("EINVAL for opts flags the kernel does not know")
     {

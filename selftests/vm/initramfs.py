@@ -55,9 +55,10 @@ def _install_library(src, root, dest):
     return link
 
 
-def build(work, kernel, selftests, test_timeout):
+def build(work, kernel, selftests, test_timeout, helpers=()):
     """Writes work/initramfs.cpio.gz and returns its path. selftests maps a
-    name to a binary."""
+    name to a binary; helpers are binaries the selftests start by the absolute
+    path compiled into them, installed at that same path."""
     root = os.path.join(work, "initramfs")
     shutil.rmtree(root, ignore_errors=True)
     for d in ["bin", "dev", "proc", "sys", "selftests", "modules", "lib/sysbpf"]:
@@ -65,6 +66,7 @@ def build(work, kernel, selftests, test_timeout):
 
     binaries = [(shutil.which("busybox", path=_SBIN), "/bin/busybox")]
     binaries += [(path, "/selftests/" + name) for name, path in selftests.items()]
+    binaries += [(path, os.path.abspath(path)) for path in helpers]
     for dest, tool in HOST_TOOLS.items():
         if shutil.which(tool, path=_SBIN):
             binaries.append((shutil.which(tool, path=_SBIN), dest))

@@ -4,7 +4,9 @@ QEMU VM (TCG, no KVM needed), prints a summary per kernel, and exits 1 when a
 selftest fails in the VM (the host's results are the 'selftests' suite's
 business and are shown only for comparison), 77 when the VM cannot be run.
 
-usage: run_two_kernels.py --cache DIR --work DIR SELFTEST...
+usage: run_two_kernels.py --cache DIR --work DIR [--helper BINARY]... SELFTEST...
+(a helper is a binary some selftest starts by its absolute build path: the VM
+has it at the same path).
 Environment: SYSBPF_VM_KERNEL_PKG (see kernel_package.py), SYSBPF_VM_TIMEOUT
 (seconds for the whole VM run, default 240), SYSBPF_VM_TEST_TIMEOUT (seconds
 per binary, default 120).
@@ -134,6 +136,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--helper", action="append", default=[])
     ap.add_argument("selftests", nargs="+")
     args = ap.parse_args()
     vm_timeout = int(os.environ.get("SYSBPF_VM_TIMEOUT", "240"))
@@ -151,7 +154,7 @@ def main():
     except kernel_package.Unavailable as e:
         skip(f"no Debian 6.1 kernel: {e}")
     print(f"6.1 kernel: {kernel.package} ({kernel.image})")
-    image = initramfs.build(args.work, kernel, binaries, test_timeout)
+    image = initramfs.build(args.work, kernel, binaries, test_timeout, args.helper)
     text, console, problem = run_vm(kernel, image, args.work, vm_timeout)
     vm_results, release = parse_report(text, binaries, names)
     if problem is None and "@@SYSBPF-VM END@@" not in text:
