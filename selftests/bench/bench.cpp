@@ -1,10 +1,10 @@
 // Benchmark: libbpf.so.1 vs libsysbpf.so.1 vs raw syscall(), interleaved in
 // one process, best of several rounds.
 //
-//   bench                      table of ns/op and ratios (markdown)
-//   bench --ops                the operation names
-//   bench --callgrind OP IMPL N  run OP N times with callgrind instrumentation on
-//   bench --cold IMPL          fresh-process cold start: one named map, one named prog
+//   sysbpf-bench                      table of ns/op and ratios (markdown)
+//   sysbpf-bench --ops                the operation names
+//   sysbpf-bench --callgrind OP IMPL N  run OP N times with callgrind instrumentation on
+//   sysbpf-bench --cold IMPL          fresh-process cold start: one named map, one named prog
 #include "api_table.hpp"
 
 #include <bpf/bpf.h>
