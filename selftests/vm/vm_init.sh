@@ -14,8 +14,11 @@ export PATH=/usr/sbin:/sbin:/usr/bin:/bin LD_LIBRARY_PATH=/lib/sysbpf HOME=/tmp
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# /tmp is the initramfs's own (already writable): helper binaries of a build
+# tree under /tmp are installed there at their build paths, and a tmpfs
+# mounted over it would hide them.
 mkdir -p /tmp /run /var/run/netns
-mount -t tmpfs tmpfs /tmp
+chmod 1777 /tmp
 mount -t tmpfs tmpfs /run
 mount -t bpf bpffs /sys/fs/bpf
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
