@@ -21,6 +21,8 @@
 #include <cerrno>
 #include <string>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <vector>
 
 // LIBBPF_OPTS leaves the fields it is not given to its memset.
@@ -104,6 +106,27 @@ TEST_CASE("old kernels: RLIMIT_MEMLOCK raised once after EPERM, to libbpf_set_me
     CHECK(libbpf_set_memlock_rlim(raised * 2) == -EBUSY);
     CHECK(errno == EBUSY);
     CHECK(memlock_limit() == raised);
+}
+
+// The companion of the sequences above: the recorder sees raw bpf() calls
+// in the order made, and only this process's.
+TEST_CASE("old kernels: the bpf() command recorder records this process's commands in order")
+{
+    BpfCmdRecorder rec;
+    if (rec.error().find("x86_64 only") != std::string::npos)
+        SKIP_TEST(rec.error());
+    REQUIRE(rec.error() == "");
+    rec.clear();
+    CHECK(rec.commands().empty());
+    bpf_attr a{};
+    ::syscall(__NR_bpf, BPF_PROG_GET_NEXT_ID, &a, sizeof(a));
+    ::syscall(__NR_bpf, BPF_MAP_GET_NEXT_ID, &a, sizeof(a));
+    ::syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)); // fd 0: refused, still recorded
+    CHECK(rec.commands() == Cmds{BPF_PROG_GET_NEXT_ID, BPF_MAP_GET_NEXT_ID, BPF_OBJ_GET_INFO_BY_FD});
+    ::getppid(); // not bpf()
+    CHECK(rec.commands().size() == 3);
+    rec.clear();
+    CHECK(rec.commands().empty());
 }
 
 namespace {
