@@ -894,8 +894,9 @@ union bpf_iter_link_info; /* defined in linux/bpf.h */
  * For BPF_TRACE_RAW_TP and the tracing attach types (fentry, fexit,
  * fmod_ret, LSM), when the kernel answers EINVAL and neither @p target_fd nor
  * @p opts asks for anything, the attach is retried as
- * BPF_RAW_TRACEPOINT_OPEN without a name (kernels before 5.8 know no tracing
- * links); its error is the one returned.
+ * BPF_RAW_TRACEPOINT_OPEN without a name (BPF_LINK_CREATE refuses the
+ * tracing attach types before 5.19: 5.10 falls back, 6.1 does not); its
+ * error is the one returned.
  * @{
  */
 
