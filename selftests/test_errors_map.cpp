@@ -275,3 +275,14 @@ TEST_CASE("get_info: an info buffer the kernel cannot write gives EFAULT to ever
     CHECK(bpf_link_get_info_by_fd(map, static_cast<bpf_link_info *>(bad.p), &len) == -EFAULT);
     CHECK(errno == EFAULT);
 }
+
+TEST_CASE("map_lookup_elem_flags: flags the kernel does not know give EINVAL")
+{
+    Fd fd(filled_hash());
+    REQUIRE(fd >= 3);
+    __u32 key = 1;
+    __u64 v;
+    CHECK(bpf_map_lookup_elem_flags(fd, &key, &v, 1ull << 10) == -EINVAL);
+    CHECK(errno == EINVAL);
+    CHECK(bpf_map_lookup_elem_flags(fd, &key, &v, 0) == 0);
+}
