@@ -17,9 +17,9 @@
  *   A violation gives -EINVAL before any system call. LIBBPF_OPTS() declares
  *   opts that follow these rules.
  * - Kernel releases: "(6.9)" marks the first Linux release with a command,
- *   field or flag; the rest are in 5.10. A kernel refuses a non-zero field
- *   it does not know, with -E2BIG (or -EINVAL when the field lies inside its
- *   own union bpf_attr).
+ *   field or flag; those without one are in 5.10. A kernel refuses a
+ *   non-zero field it does not know, with -E2BIG (or -EINVAL when the field
+ *   lies inside its own union bpf_attr).
  * - Old kernels: a create whose object name the kernel refuses (before
  *   4.15) is retried without it; on kernels that charge BPF memory to
  *   RLIMIT_MEMLOCK (before 5.11) the first create refused with EPERM raises
@@ -400,7 +400,10 @@ LIBBPF_API int bpf_prog_attach(int prog_fd, int attachable_fd,
 			       enum bpf_attach_type type, unsigned int flags);
 
 /**
- * @brief Detaches the only program at a hook.
+ * @brief Detaches the program at a hook without naming it.
+ *
+ * For hooks that hold one program and need no name, such as a cgroup hook
+ * without BPF_F_ALLOW_MULTI; otherwise use bpf_prog_detach2().
  * @param attachable_fd target fd; ifindex for tcx, netkit
  * @param type attach type
  * @return 0 on success; negative error code otherwise
@@ -458,7 +461,7 @@ LIBBPF_API int bpf_prog_attach_opts(int prog_fd, int target,
 
 /**
  * @brief Detaches a program from a hook, with options.
- * @param prog_fd program fd, or 0 for the hook's only program
+ * @param prog_fd program fd; 0 as for bpf_prog_detach()
  * @param target target fd; ifindex for tcx, netkit
  * @param type attach type
  * @param opts options, or NULL
