@@ -534,7 +534,8 @@ struct bpf_link_create_opts {
  *
  * Closing the link's last fd, and removing its pins, detaches the program.
  * For raw tracepoint and tracing attach types without target or opts, an
- * -EINVAL is retried as BPF_RAW_TRACEPOINT_OPEN (kernels before 5.8).
+ * -EINVAL is retried as BPF_RAW_TRACEPOINT_OPEN (BPF_LINK_CREATE takes the
+ * tracing attach types from 5.19 on).
  * @param prog_fd program fd; map fd for struct_ops links (6.4)
  * @param target_fd target fd, or ifindex (XDP, tcx, netkit); 0 if none
  * @param attach_type attach type

@@ -53,7 +53,7 @@ SYSBPF_EXPORT int bpf_prog_attach_opts(int prog_fd, int target, enum bpf_attach_
     if (!fill_common(a, prog_fd, target, type, o))
         return sys::c_return(-EINVAL);
     a.replace_bpf_fd = static_cast<kernel::u32>(SYSBPF_OPT(o, replace_fd, 0));
-    return sys::c_return(sys::call(Cmd::ProgAttach, a));
+    return sys::c_return(sys::call_final(Cmd::ProgAttach, a));
 }
 
 SYSBPF_EXPORT int bpf_prog_attach(int prog_fd, int target_fd, enum bpf_attach_type type,
@@ -78,7 +78,7 @@ SYSBPF_EXPORT int bpf_prog_detach_opts(int prog_fd, int target, enum bpf_attach_
     kernel::ProgAttachAttr a{};
     if (!fill_common(a, prog_fd, target, type, o))
         return sys::c_return(-EINVAL);
-    return sys::c_return(sys::call(Cmd::ProgDetach, a));
+    return sys::c_return(sys::call_final(Cmd::ProgDetach, a));
 }
 
 SYSBPF_EXPORT int bpf_prog_detach(int target_fd, enum bpf_attach_type type)

@@ -28,7 +28,7 @@ SYSBPF_EXPORT int bpf_prog_query_opts(int target, enum bpf_attach_type type,
     a.link_ids = kernel::ptr(SYSBPF_OPT(o, link_ids, nullptr));
     a.link_attach_flags = kernel::ptr(SYSBPF_OPT(o, link_attach_flags, nullptr));
 
-    long r = sys::call(Cmd::ProgQuery, a);
+    long r = sys::call_final(Cmd::ProgQuery, a);
 
     // Written back whatever the result: on ENOSPC the kernel still reports
     // how many programs there are.
