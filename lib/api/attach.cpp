@@ -64,7 +64,7 @@ SYSBPF_EXPORT int bpf_prog_attach(int prog_fd, int target_fd, enum bpf_attach_ty
     std::memset(&o, 0, sizeof(o));
     o.sz = sizeof(o);
     o.flags = flags;
-    return bpf_prog_attach_opts(prog_fd, target_fd, type, &o);
+    return SYSBPF_INNER_CALL(bpf_prog_attach_opts, prog_fd, target_fd, type, &o);
 }
 
 SYSBPF_EXPORT int bpf_prog_detach_opts(int prog_fd, int target, enum bpf_attach_type type,
@@ -84,11 +84,11 @@ SYSBPF_EXPORT int bpf_prog_detach_opts(int prog_fd, int target, enum bpf_attach_
 SYSBPF_EXPORT int bpf_prog_detach(int target_fd, enum bpf_attach_type type)
 {
     SYSBPF_TRACE_CALL(bpf_prog_detach, target_fd, type);
-    return bpf_prog_detach_opts(0, target_fd, type, nullptr);
+    return SYSBPF_INNER_CALL(bpf_prog_detach_opts, 0, target_fd, type, nullptr);
 }
 
 SYSBPF_EXPORT int bpf_prog_detach2(int prog_fd, int target_fd, enum bpf_attach_type type)
 {
     SYSBPF_TRACE_CALL(bpf_prog_detach2, prog_fd, target_fd, type);
-    return bpf_prog_detach_opts(prog_fd, target_fd, type, nullptr);
+    return SYSBPF_INNER_CALL(bpf_prog_detach_opts, prog_fd, target_fd, type, nullptr);
 }

@@ -27,7 +27,7 @@ SYSBPF_EXPORT int bpf_obj_pin_opts(int fd, const char *pathname,
 SYSBPF_EXPORT int bpf_obj_pin(int fd, const char *pathname)
 {
     SYSBPF_TRACE_CALL(bpf_obj_pin, fd, pathname);
-    return bpf_obj_pin_opts(fd, pathname, nullptr);
+    return SYSBPF_INNER_CALL(bpf_obj_pin_opts, fd, pathname, nullptr);
 }
 
 SYSBPF_EXPORT int bpf_obj_get_opts(const char *pathname, const struct bpf_obj_get_opts *opts)
@@ -47,5 +47,5 @@ SYSBPF_EXPORT int bpf_obj_get_opts(const char *pathname, const struct bpf_obj_ge
 SYSBPF_EXPORT int bpf_obj_get(const char *pathname)
 {
     SYSBPF_TRACE_CALL(bpf_obj_get, pathname);
-    return bpf_obj_get_opts(pathname, nullptr);
+    return SYSBPF_INNER_CALL(bpf_obj_get_opts, pathname, nullptr);
 }

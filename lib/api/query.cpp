@@ -51,7 +51,7 @@ SYSBPF_EXPORT int bpf_prog_query(int target_fd, enum bpf_attach_type type, __u32
     o.prog_ids = prog_ids;
     o.prog_cnt = *prog_cnt;
 
-    int r = bpf_prog_query_opts(target_fd, type, &o);
+    int r = SYSBPF_INNER_CALL(bpf_prog_query_opts, target_fd, type, &o);
 
     if (attach_flags)
         *attach_flags = o.attach_flags;
