@@ -15,7 +15,7 @@
 namespace sysbpf::trace {
 
 bool g_on = false;
-thread_local bool t_inside __attribute__((tls_model("initial-exec"))) = false;
+thread_local bool t_inside = false;
 
 namespace {
 

@@ -65,9 +65,10 @@ using Invoke = int (*)(void *body) noexcept;
 // The slow path: times the call, writes the trace line, counts statistics.
 int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) noexcept;
 
-// Set while record() runs the traced call on this thread.
-// Initial-exec TLS: no __tls_get_addr, so the library needs nothing from ld.so.
-extern thread_local bool t_inside __attribute__((tls_model("initial-exec")));
+// Set while record() runs the traced call on this thread. The default TLS
+// model: initial-exec would take static TLS, which a late dlopen() may find
+// spent (abi/tls). Only traced calls read it, after g_on.
+extern thread_local bool t_inside;
 
 // The traced call: runs the function again inside record(). Out of line and
 // cold, so the untraced path keeps its arguments in registers. `body` is a
