@@ -22,6 +22,7 @@ usage: package.py SOURCE_DIR VERSION VERSION_SCRIPT NET_HOOKS_OBJECT
 """
 import filecmp
 import glob
+import gzip
 import hashlib
 import os
 import shutil
@@ -92,10 +93,34 @@ def export(src, files, dest):
 
 
 def source_date_epoch(src):
+    """The last commit's time; if that is today (UTC), the end of yesterday,
+    so that a build date leaking into a file is told from it."""
     p = subprocess.run(["git", "-C", src, "log", "-1", "--format=%ct"], capture_output=True, text=True)
     if p.returncode == 0 and p.stdout.strip().isdigit():
-        return int(p.stdout.strip())
-    return int(os.stat(os.path.join(src, "meson.build")).st_mtime)
+        epoch = int(p.stdout.strip())
+    else:
+        epoch = int(os.stat(os.path.join(src, "meson.build")).st_mtime)
+    midnight = int(time.time()) // 86400 * 86400
+    return min(epoch, midnight - 1)
+
+
+def build_date_leaks(root):
+    """Installed files (man pages uncompressed) that name today's date."""
+    now = time.gmtime()
+    stamps = {time.strftime(f, now).encode() for f in ("%Y-%m-%d", "%b %d %Y", "%d %b %Y")}
+    stamps.add(f"{time.strftime('%a %b', now)} {now.tm_mday} {now.tm_year}".encode())
+    leaks = []
+    for dirpath, _, names in os.walk(root):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            if os.path.islink(p):
+                continue
+            with open(p, "rb") as f:
+                data = f.read()
+            if n.endswith(".gz"):
+                data = gzip.decompress(data)
+            leaks += [f"{os.path.relpath(p, root)}: {st.decode()}" for st in stamps if st in data]
+    return leaks
 
 
 def debianize(src, tree, version, epoch):
@@ -258,6 +283,9 @@ def reproducible(s, root_a, root_b, debs_a, debs_b):
           f"{len(same_debs)} of {len(debs_a)} .deb files identical")
     s.expect(len(same_debs) == len(debs_a), "the .deb files differ although their files are identical: "
              + ", ".join(sorted(set(debs_a) - set(same_debs))))
+    leaks = build_date_leaks(root_a)
+    s.expect(not leaks, "installed files carry the build date, not SOURCE_DATE_EPOCH's:\n  " + "\n  ".join(leaks))
+    print("  reproducible: no installed file names the build date")
     # The companion: one byte of the library changed in a copy is caught.
     doctored = os.path.join(s.tmp, "root-doctored")
     shutil.copytree(root_b, doctored, symlinks=True)
