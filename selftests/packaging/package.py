@@ -304,7 +304,7 @@ def reproducible(s, root_a, root_b, debs_a, debs_b):
 def relink_sample(s, root, sample):
     """The relink sample built with the root's pkg-config and run against the
     packaged library."""
-    pcs = glob.glob(os.path.join(root, "usr", "lib", "**", "pkgconfig", "sysbpf.pc"), recursive=True)
+    pcs = glob.glob(os.path.join(root, "**", "pkgconfig", "sysbpf.pc"), recursive=True)
     s.expect(len(pcs) == 1, f"packages hold {len(pcs)} sysbpf.pc files")
     pcdir = os.path.dirname(pcs[0])
     libdir = os.path.dirname(pcdir)
@@ -322,6 +322,16 @@ def relink_sample(s, root, sample):
     ldd = sh(["ldd", exe], env=run_env)
     s.expect(f"libsysbpf.so.1 => {libdir}/libsysbpf.so.1" in ldd, f"ldd does not show the packaged library:\n{ldd}")
     relink.check_runs(s, exe, run_env, "packaged")
+    # The static library of libsysbpf-dev, as README's static recipe uses it.
+    static = os.path.join(s.tmp, "sample-static")
+    libs_l = sh(["pkg-config", "--static", "--libs-only-L", "sysbpf"], env=env).split()
+    libs_ll = sh(["pkg-config", "--static", "--libs-only-l", "sysbpf"], env=env).split()
+    cflags = sh(["pkg-config", "--cflags", "sysbpf"], env=env).split()
+    sh([cc, sample, "-o", static] + cflags + libs_l + ["-Wl,-Bstatic"] + libs_ll + ["-Wl,-Bdynamic"],
+       "cc sample.c ... -Wl,-Bstatic -lsysbpf -Wl,-Bdynamic", env=env)
+    ldd = sh(["ldd", static], env=run_env)
+    s.expect("libsysbpf" not in ldd, f"the static build still links libsysbpf:\n{ldd}")
+    relink.check_runs(s, static, run_env, "packaged static")
     return libdir
 
 
