@@ -22,7 +22,7 @@ extern char **environ;
 namespace sysbpf::trace {
 
 bool g_on = true; // until the environment has been read
-constinit thread_local unsigned short t_inside __attribute__((tls_model("initial-exec"))) = 0;
+constinit thread_local unsigned short t_inside = 0;
 
 namespace {
 

@@ -79,8 +79,9 @@ int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) no
 // running it, not a new call; 0 when none. A token consumed on entry, not a
 // "record() is running" flag: a call from a signal handler that interrupts a
 // traced call, or from another bpf.h function's body, is a call of its own.
-// Initial-exec TLS: no __tls_get_addr, so the library needs nothing from ld.so.
-extern thread_local constinit unsigned short t_inside __attribute__((tls_model("initial-exec")));
+// The default TLS model: initial-exec would take static TLS, which a late
+// dlopen() may find spent (abi/tls). Only traced calls read it, after g_on.
+extern thread_local constinit unsigned short t_inside;
 
 constexpr unsigned short token(Fn fn) noexcept
 {
