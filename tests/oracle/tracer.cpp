@@ -113,6 +113,10 @@ bool is_id_slot(int cmd, size_t off)
     case BPF_MAP_GET_FD_BY_ID:
     case BPF_BTF_GET_FD_BY_ID:
     case BPF_LINK_GET_FD_BY_ID:
+    case BPF_PROG_GET_NEXT_ID:
+    case BPF_MAP_GET_NEXT_ID:
+    case BPF_BTF_GET_NEXT_ID:
+    case BPF_LINK_GET_NEXT_ID:
         return off == 0;
     default:
         return false;
@@ -172,7 +176,7 @@ std::string render_attr(State &st, int cmd, const std::vector<uint8_t> &a)
                 i += 8;
                 continue;
             }
-            if (v >= 0x10000 && v < (1ull << 47) && peek(st.pid, v, 1).size() == 1) {
+            if (v >= (1ull << 32) && v < (1ull << 47) && peek(st.pid, v, 1).size() == 1) {
                 s += "[&?]";
                 i += 8;
                 continue;
