@@ -182,6 +182,15 @@ std::string render_attr(State &st, int cmd, const std::vector<uint8_t> &a)
                 continue;
             }
         }
+        if (cmd == BPF_TASK_FD_QUERY && i == 0 && a.size() >= 4) {
+            uint32_t v;
+            std::memcpy(&v, &a[0], 4);
+            if (v == static_cast<uint32_t>(st.pid)) {
+                s += "[self]";
+                i += 4;
+                continue;
+            }
+        }
         if (i % 4 == 0 && i + 4 <= a.size() && is_id_slot(cmd, i)) {
             uint32_t v;
             std::memcpy(&v, &a[i], 4);
