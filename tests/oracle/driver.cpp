@@ -32,9 +32,12 @@ struct Reg {
 std::vector<Reg> g_regs;
 std::vector<uint32_t> g_ids;
 
+// errno survives: a case's code may emit between a call and its result.
 void marker(long op, long a = 0, long b = 0, long c = 0)
 {
+    const int saved = errno;
     syscall(kMarkerNr, op, a, b, c);
+    errno = saved;
 }
 
 void emit_raw(const std::string &s)
@@ -238,6 +241,8 @@ int make_prog(bpf_prog_type type, int ret, bpf_attach_type eat)
 {
     static const char license[] = "GPL";
     bpf_insn insns[2] = {{BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, ret}, {BPF_JMP | BPF_EXIT, 0, 0, 0, 0}};
+    reg("fixture_license", license, sizeof license);
+    reg("fixture_insns", insns, sizeof insns);
     bpf_attr a{};
     a.prog_type = type;
     a.insns = reinterpret_cast<uintptr_t>(insns);
@@ -266,8 +271,9 @@ uint32_t id_of(int fd)
     return 0;
 }
 
-void setup(const char *cgroup_root)
+void setup(const char *cgroup_root, const char *what)
 {
+    begin("setup: fixtures for %s", what);
     if (unshare(CLONE_NEWNS | CLONE_NEWNET) != 0)
         fail("unshare");
     if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
@@ -288,6 +294,7 @@ void setup(const char *cgroup_root)
     fx.xdp_prog = make_prog(BPF_PROG_TYPE_XDP, 2, BPF_XDP);
     fx.cgskb_prog = make_prog(BPF_PROG_TYPE_CGROUP_SKB, 1, BPF_CGROUP_INET_INGRESS);
     bpf_attr a{};
+    reg("fixture_btf", kBtfBlob, kBtfBlobSize);
     a.btf = reinterpret_cast<uintptr_t>(kBtfBlob);
     a.btf_size = sizeof kBtfBlob;
     long b = raw_bpf(BPF_BTF_LOAD, &a, sizeof a);
@@ -326,7 +333,7 @@ bool g_unprivileged;
 
 int body()
 {
-    setup(g_cgroup);
+    setup(g_cgroup, g_unprivileged ? "unprivileged" : "main");
     if (g_unprivileged) {
         cases_unprivileged();
         return 0;
@@ -341,7 +348,16 @@ int body()
     cases_link();
     cases_ids_info();
     cases_misc();
-    cases_injected();
+    return 0;
+}
+
+int g_injected;
+int injected_body()
+{
+    char what[64];
+    std::snprintf(what, sizeof what, "injected case %d", g_injected);
+    setup(g_cgroup, what);
+    injected_case(g_injected);
     return 0;
 }
 
@@ -360,6 +376,10 @@ int main(int argc, char **argv)
     oracle::g_unprivileged = argc > 2 && std::strcmp(argv[2], "unprivileged") == 0;
     std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
     int rc = oracle::trace_child(oracle::body, stdout);
+    for (int i = 0; rc == 0 && !oracle::g_unprivileged && i < oracle::injected_case_count(); i++) {
+        oracle::g_injected = i;
+        rc = oracle::trace_child(oracle::injected_body, stdout);
+    }
     std::fflush(stdout);
     if (rc != 0) {
         std::fprintf(stderr, "oracle-driver: traced child ended with %d\n", rc);

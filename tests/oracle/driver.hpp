@@ -110,7 +110,8 @@ void cases_attach();
 void cases_link();
 void cases_ids_info();
 void cases_misc();
-void cases_injected();
+int injected_case_count();
+void injected_case(int i);
 void cases_unprivileged();
 
 } // namespace oracle

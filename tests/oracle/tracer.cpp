@@ -300,7 +300,16 @@ void at_entry(State &st)
         unsigned size = static_cast<unsigned>(st.args[2]);
         st.attr_in = peek(st.pid, st.args[1], std::min(size, 4096u));
         st.attr_text = render_attr(st, static_cast<int>(st.args[0]), st.attr_in);
-        if (!st.inject.empty()) {
+        // A library's own probe (a program whose instructions are not the
+        // caller's) gets the kernel's real answer: injections stand for
+        // answers to the caller's calls.
+        bool probe = false;
+        if (st.args[0] == BPF_PROG_LOAD && st.attr_in.size() >= 16) {
+            uint64_t insns;
+            std::memcpy(&insns, &st.attr_in[8], 8);
+            probe = !find_buffer(st, insns);
+        }
+        if (!probe && !st.inject.empty()) {
             long e = st.inject.front();
             st.inject.erase(st.inject.begin());
             if (e && kCanInject && skip_syscall(st.pid))
