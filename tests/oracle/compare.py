@@ -181,8 +181,15 @@ def rule_refused_probes(lib, ours, ctx):
     the caller's own call (see no-probes)."""
     if not ctx.get("libbpf_names_refused"):
         return lib, ours
-    lib = [l for l in lib if not (l.startswith("  setrlimit MEMLOCK ") and l.endswith(" ret=-1"))]
-    return lib, [_blank_name(l) for l in ours]
+    out = []
+    for l in lib:
+        if l.startswith("  setrlimit MEMLOCK ") and l.endswith(" ret=-1"):
+            continue
+        r = RESULT_LINE.match(l)
+        if r and int(r.group(1)) >= 0 and r.group(2) == "1":
+            l = f"  => {r.group(1)} errno={ERRNO_SENTINEL}"  # the probe's EPERM, left behind
+        out.append(l)
+    return out, [_blank_name(l) for l in ours]
 
 
 RULES = {

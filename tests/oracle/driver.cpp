@@ -1,6 +1,6 @@
 // The oracle driver: sets up a private mount and network namespace and the
 // fixtures, then runs every case under the tracer, writing the record
-// stream to stdout. Usage: oracle-driver [unprivileged]
+// stream to stdout. Usage: oracle-driver CGROUP_DIR [unprivileged|token]
 #include "driver.hpp"
 
 #include "marker.hpp"
@@ -330,10 +330,15 @@ void setup(const char *cgroup_root, const char *what)
 
 const char *g_cgroup;
 bool g_unprivileged;
+bool g_token;
 
 int body()
 {
-    setup(g_cgroup, g_unprivileged ? "unprivileged" : "main");
+    setup(g_cgroup, g_unprivileged ? "unprivileged" : g_token ? "token" : "main");
+    if (g_token) {
+        cases_token();
+        return 0;
+    }
     if (g_unprivileged) {
         cases_unprivileged();
         return 0;
@@ -374,9 +379,10 @@ int main(int argc, char **argv)
     }
     oracle::g_cgroup = argv[1];
     oracle::g_unprivileged = argc > 2 && std::strcmp(argv[2], "unprivileged") == 0;
+    oracle::g_token = argc > 2 && std::strcmp(argv[2], "token") == 0;
     std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
     int rc = oracle::trace_child(oracle::body, stdout);
-    for (int i = 0; rc == 0 && !oracle::g_unprivileged && i < oracle::injected_case_count(); i++) {
+    for (int i = 0; rc == 0 && !oracle::g_unprivileged && !oracle::g_token && i < oracle::injected_case_count(); i++) {
         oracle::g_injected = i;
         rc = oracle::trace_child(oracle::injected_body, stdout);
     }

@@ -113,5 +113,6 @@ void cases_misc();
 int injected_case_count();
 void injected_case(int i);
 void cases_unprivileged();
+void cases_token();
 
 } // namespace oracle
