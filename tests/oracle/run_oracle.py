@@ -165,6 +165,7 @@ def main():
 
     rc = 0
     results = {}
+    records = {}
     for mode in ("privileged", "unprivileged", "token"):
         extra = [] if mode == "privileged" else [mode]
         try:
@@ -179,6 +180,7 @@ def main():
         with open(os.path.join(args.work, f"records-{mode}-sysbpf.txt"), "w") as f:
             f.write(ours_out)
         results[mode] = compare_runs(lib_out, ours_out, entries)
+        records[mode] = (lib_out, ours_out)
     counts = {k: sum(results[m][0][k] for m in results) for k in ("identical", "deliberate", "unexplained")}
     for mode, (c, details) in results.items():
         print(summary(f"  {mode}: ", c))
@@ -199,6 +201,15 @@ def main():
     if counts["identical"] + counts["deliberate"] < 1000:
         print("FAIL: fewer than 1000 cases compared")
         rc = 1
+
+    # Every entry must be needed: without it, some case is unexplained.
+    for rid in entries:
+        without = [e for e in entries if e != rid]
+        n = sum(compare_runs(a, b, without)[0]["unexplained"] for a, b in records.values())
+        print(f"without entry '{rid}': {n} unexplained cases")
+        if n == 0:
+            print(f"FAIL: entry '{rid}' of {args.deliberate} explains no case")
+            rc = 1
 
     if not args.no_mutants:
         lib_priv = open(os.path.join(args.work, "records-privileged-libbpf.txt")).read()
