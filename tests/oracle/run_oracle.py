@@ -14,6 +14,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -243,7 +244,7 @@ def check_mutants(args, cxx, ours_objs, lib_out, entries):
                 f.write(code.replace(text, repl))
             member = os.path.basename(entry["output"])
             obj = os.path.join(tmp, member)
-            cmd = entry["command"].split()
+            cmd = shlex.split(entry["command"])
             i = cmd.index("-o")
             cmd[i + 1] = obj
             cmd = [mutated if c == entry["file"] else c for c in cmd]
