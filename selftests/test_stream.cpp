@@ -11,6 +11,7 @@
 #include <string>
 
 using namespace selftest;
+using namespace vmlinux_btf;
 using namespace selftest::misc;
 
 namespace {
