@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstddef>
-#include <cstdint>
 #include <cstring>
 
 namespace sysbpf {
@@ -59,32 +58,11 @@ long create_with_fallbacks(char *name, unsigned name_len, Issue &&issue) noexcep
 
 // Copies an object name as libbpf does: at most N - 1 bytes, NUL-ended, into
 // `dst`, which must be all zero. Skipped when the kernel has refused names.
-// strnlen finds the length in a few vector instructions; the bytes then move
-// in at most four loads and stores, not one by one.
 template <std::size_t N>
 inline void copy_obj_name(char (&dst)[N], const char *src) noexcept
 {
-    static_assert(N <= 16, "two overlapping 8-byte moves cover a name");
-    if (!src || features::names_refused())
-        return;
-    const std::size_t n = ::strnlen(src, N - 1);
-    if (n >= 8) {
-        std::uint64_t head, tail;
-        std::memcpy(&head, src, 8);
-        std::memcpy(&tail, src + n - 8, 8);
-        std::memcpy(dst, &head, 8);
-        std::memcpy(dst + n - 8, &tail, 8);
-    } else if (n >= 4) {
-        std::uint32_t head, tail;
-        std::memcpy(&head, src, 4);
-        std::memcpy(&tail, src + n - 4, 4);
-        std::memcpy(dst, &head, 4);
-        std::memcpy(dst + n - 4, &tail, 4);
-    } else if (n) {
-        dst[0] = src[0];
-        dst[n / 2] = src[n / 2];
-        dst[n - 1] = src[n - 1];
-    }
+    if (src && !features::names_refused())
+        std::memcpy(dst, src, ::strnlen(src, N - 1));
 }
 
 } // namespace sysbpf

@@ -320,14 +320,15 @@ def cgroup2_mount():
     return None
 
 
-def leftovers():
+def leftovers(pid):
+    """What the `sysbpf check` of this pid left (its names carry the pid;
+    other runs on the host, e.g. other test suites, do not count)."""
     cg = cgroup2_mount()
-    return sorted(glob.glob("/tmp/sysbpf-check-*") + glob.glob("/tmp/sysbpf-cgroup-*") +
-                  (glob.glob(cg + "/sysbpf-check-*") if cg else []))
+    return sorted(glob.glob(f"/tmp/sysbpf-check-{pid}-*") + glob.glob(f"/tmp/sysbpf-cgroup-{pid}-*") +
+                  ([f"{cg}/sysbpf-check-{pid}"] if cg and os.path.exists(f"{cg}/sysbpf-check-{pid}") else []))
 
 
 def case_12(tmp):
-    before = leftovers()
     mnt = cgroup2_mount()
     if not mnt or os.geteuid() != 0:
         raise Skip("needs root and a cgroup v2 hierarchy (none in /proc/self/mountinfo)")
@@ -351,7 +352,7 @@ def case_12(tmp):
         if sig == signal.SIGKILL:
             r = subprocess.run([TOOL, "check"], capture_output=True, text=True, timeout=60, env=env(), cwd=tmp)
             expect(r.returncode == 0, f"sysbpf check after a killed run: exit {r.returncode}")
-        expect(leftovers() == before, f"after {sig.name}: left behind {sorted(set(leftovers()) - set(before))}")
+        expect(leftovers(p.pid) == [], f"after {sig.name}: left behind {leftovers(p.pid)}")
     print("  check killed by SIGALRM/SIGUSR1/SIGQUIT: nothing left; after SIGKILL the next run cleaned up")
 
 
