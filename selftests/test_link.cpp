@@ -858,10 +858,10 @@ std::string tracing_link(int prog, bpf_attach_type type, const char *kind, __u64
     return "";
 }
 
-// tracing.cookie in bpf_link_info came in 6.16; older kernels leave those
+// tracing.cookie in bpf_link_info came in 6.17; older kernels leave those
 // bytes 0 (the unit tests check the library sends the cookie).
 const char kNoTracingCookieInfo[] =
-    "kernel reports no cookie in tracing link info (6.16+): 0, raw BPF_OBJ_GET_INFO_BY_FD too";
+    "kernel reports no cookie in tracing link info (6.17+): 0, raw BPF_OBJ_GET_INFO_BY_FD too";
 
 } // namespace
 
