@@ -1,11 +1,14 @@
 #include "kernel_refusal.hpp"
 
 #include "kernel_helpers.hpp"
+#include "link_btf.hpp"
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 namespace selftest {
@@ -115,6 +118,115 @@ std::string hash_lookup_and_delete_refusal()
         return "";
     return "kernel lacks lookup_and_delete on hash maps (5.14+): raw bpf() on a hash map holding "
            "the key gives ENOTSUPP";
+}
+
+RawAttr &RawAttr::u32(unsigned off, __u32 v)
+{
+    std::memcpy(bytes + off, &v, sizeof(v));
+    return *this;
+}
+
+RawAttr &RawAttr::u64(unsigned off, __u64 v)
+{
+    std::memcpy(bytes + off, &v, sizeof(v));
+    return *this;
+}
+
+RawAttr &RawAttr::ptr(unsigned off, const void *p) { return u64(off, selftest::ptr(p)); }
+
+RawAttr link_create_attr(int prog_fd, int target, __u32 attach_type, __u32 flags)
+{
+    RawAttr a;
+    return a.u32(0, static_cast<__u32>(prog_fd)).u32(4, static_cast<__u32>(target)).u32(8, attach_type).u32(12, flags);
+}
+
+int raw_bpf(int cmd, RawAttr &attr)
+{
+    long r = ::syscall(__NR_bpf, cmd, attr.bytes, sizeof(attr.bytes));
+    if (r < 0)
+        return errno;
+    // Commands that answer with an fd; the others answer 0.
+    if (r > 2)
+        ::close(static_cast<int>(r));
+    return 0;
+}
+
+int raw_bpf_err(int cmd, const RawAttr &attr)
+{
+    RawAttr copy = attr;
+    return raw_bpf(cmd, copy);
+}
+
+std::string kernel_release()
+{
+    utsname u;
+    return ::uname(&u) == 0 ? u.release : "?";
+}
+
+std::string btf_lacks(const char *enum_name, const char *enumerator, const char *sibling)
+{
+    links::VmlinuxBtf btf;
+    if (!btf.ok())
+        return "";
+    std::uint32_t id = enum_name ? btf.find(links::VmlinuxBtf::kEnum, enum_name) : btf.enum_holding(sibling);
+    if (!id || btf.enum_has(id, enumerator))
+        return "";
+    if (enum_name)
+        return std::string("its BTF's enum ") + enum_name + " has no " + enumerator;
+    return std::string("its BTF's enum holding ") + sibling + " has no " + enumerator;
+}
+
+std::string btf_lacks_member(const char *name, const char *member)
+{
+    links::VmlinuxBtf btf;
+    if (!btf.ok() || !btf.find(links::VmlinuxBtf::kStruct, name) || btf.member_offset(name, member) >= 0)
+        return "";
+    return std::string("its BTF's struct ") + name + " has no member " + member;
+}
+
+std::string no_cgroup_mprog() { return btf_lacks_member("cgroup_bpf", "revisions"); }
+
+std::string raw_refused_same(const std::string &why, int lib_err, int raw_err, const char *cmd)
+{
+    if (lib_err == 0 || raw_err != lib_err)
+        return "";
+    return why + "; raw bpf(" + cmd + ") refused the same way, " + errstr(raw_err);
+}
+
+std::string kernel_lacks(const char *feature, int lib_err, int raw_err, const char *cmd,
+                         const std::string &btf_evidence)
+{
+    if (btf_evidence.empty())
+        return "";
+    return raw_refused_same(std::string("kernel without ") + feature + ": " + btf_evidence, lib_err, raw_err, cmd);
+}
+
+bool kallsyms_has(const char *symbol)
+{
+    std::FILE *f = std::fopen("/proc/kallsyms", "re");
+    if (!f)
+        return true; // no evidence either way: claim nothing
+    char line[512];
+    bool found = false;
+    const size_t len = std::strlen(symbol);
+    while (!found && std::fgets(line, sizeof(line), f)) {
+        // "<address> <type> <name>[\t[module]]\n"
+        const char *name = std::strchr(line, ' ');
+        name = name ? std::strchr(name + 1, ' ') : nullptr;
+        found = name && std::strncmp(name + 1, symbol, len) == 0 &&
+                (name[1 + len] == '\n' || name[1 + len] == '\t' || name[1 + len] == 0);
+    }
+    std::fclose(f);
+    return found;
+}
+
+std::string no_path_fd(int lib_err, int map_fd, const char *path, int path_fd)
+{
+    constexpr __u32 kPathFd = 1u << 14; // BPF_F_PATH_FD
+    RawAttr pin;
+    pin.ptr(0, path).u32(8, static_cast<__u32>(map_fd)).u32(12, kPathFd).u32(16, static_cast<__u32>(path_fd));
+    return kernel_lacks("BPF_F_PATH_FD (6.5+)", lib_err, raw_bpf_err(BPF_OBJ_PIN, pin), "BPF_OBJ_PIN",
+                        btf_lacks(nullptr, "BPF_F_PATH_FD", "BPF_F_RDONLY"));
 }
 
 } // namespace selftest

@@ -137,9 +137,16 @@ long VmlinuxBtf::member_index(const std::string &name, const std::string &member
 bool VmlinuxBtf::has_enumerator(const std::string &name, const std::string &value) const
 {
     std::uint32_t id = find(kEnum, name);
-    if (!id)
+    return id && enum_has(id, value);
+}
+
+bool VmlinuxBtf::enum_has(std::uint32_t id, const std::string &value) const
+{
+    if (id == 0 || id > types_.size())
         return false;
     const Type &t = types_[id - 1];
+    if (((t.info >> 24) & 0x1f) != kEnum)
+        return false;
     for (unsigned i = 0; i < (t.info & 0xffff); i++) {
         std::uint32_t name_off;
         std::memcpy(&name_off, data_.data() + t.extra + 8 * i, sizeof(name_off));
@@ -147,6 +154,14 @@ bool VmlinuxBtf::has_enumerator(const std::string &name, const std::string &valu
             return true;
     }
     return false;
+}
+
+std::uint32_t VmlinuxBtf::enum_holding(const std::string &value) const
+{
+    for (std::uint32_t id = 1; id <= types_.size(); id++)
+        if (enum_has(id, value))
+            return id;
+    return 0;
 }
 
 } // namespace selftest::links

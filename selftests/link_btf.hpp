@@ -27,6 +27,11 @@ public:
     // Whether enum `name` has an enumerator `value` (what a kernel knows of
     // its own UAPI enums, e.g. bpf_attach_type).
     bool has_enumerator(const std::string &name, const std::string &value) const;
+    // Id of the first enum, named or not, with an enumerator `value`, or 0
+    // (UAPI flags live in anonymous enums: BPF_F_RDONLY, BPF_F_PATH_FD).
+    std::uint32_t enum_holding(const std::string &value) const;
+    // Whether enum `id` has an enumerator `value`.
+    bool enum_has(std::uint32_t id, const std::string &value) const;
 
     static constexpr unsigned kStruct = 4;
     static constexpr unsigned kUnion = 5;

@@ -170,6 +170,16 @@ int link_info(int link_fd, LinkInfo &info)
     return bpf_link_get_info_by_fd(link_fd, reinterpret_cast<bpf_link_info *>(info.raw), &info.len);
 }
 
+int raw_link_info(int link_fd, LinkInfo &info)
+{
+    info.len = sizeof(info.raw);
+    RawAttr a; // bpf_fd, info_len, info
+    a.u32(0, static_cast<__u32>(link_fd)).u32(4, info.len).ptr(8, info.raw);
+    int err = raw_bpf(BPF_OBJ_GET_INFO_BY_FD, a);
+    std::memcpy(&info.len, a.bytes + 4, sizeof(info.len));
+    return -err;
+}
+
 __u32 prog_id(int prog_fd)
 {
     bpf_prog_info info{};

@@ -89,6 +89,9 @@ struct LinkInfo {
 // 0 or -errno (from bpf_link_get_info_by_fd). Out-buffer fields (names)
 // may be set in `raw` before the call.
 int link_info(int link_fd, LinkInfo &info);
+// The same with a raw bpf(BPF_OBJ_GET_INFO_BY_FD): what the kernel itself
+// reports, to tell a field the kernel leaves 0 from a library fault.
+int raw_link_info(int link_fd, LinkInfo &info);
 
 // Loads the smallest valid BTF object (one int type) with a direct
 // BPF_BTF_LOAD, for maps that need some BTF fd (struct_ops); fd or -errno.

@@ -2,6 +2,7 @@
 // some kernels; those answer EINVAL to it whatever the fds.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 #include "misc_fixtures.hpp"
 #include "vmlinux_btf.hpp"
 
@@ -17,12 +18,23 @@ using namespace selftest::misc;
 namespace {
 
 constexpr int kClosedFd = 100000;
+constexpr int kCmdProgAssocStructOps = 38; // BPF_PROG_ASSOC_STRUCT_OPS
 
 // With the command, closed fds give EBADF; without it, EINVAL.
 int probe() { return bpf_prog_assoc_struct_ops(kClosedFd, kClosedFd + 1, nullptr); }
 
-// Measured: 6.18 lacks the command, 7.2 has it.
-const char kLacking[] = "kernel without BPF_PROG_ASSOC_STRUCT_OPS (newer than 6.18): EINVAL even for closed fds";
+// Why the kernel has no such command (measured: 6.18 lacks it, 7.2 has it):
+// the library's probe and the raw command get EINVAL even for closed fds,
+// and the kernel's BTF knows no BPF_PROG_ASSOC_STRUCT_OPS. Empty otherwise.
+std::string lacking()
+{
+    int r = probe();
+    RawAttr closed;
+    closed.u32(0, kClosedFd).u32(4, kClosedFd + 1); // prog_fd, map_fd
+    return kernel_lacks("BPF_PROG_ASSOC_STRUCT_OPS (newer than 6.18)", -r,
+                        raw_bpf_err(kCmdProgAssocStructOps, closed), "BPF_PROG_ASSOC_STRUCT_OPS",
+                        btf_lacks("bpf_cmd", "BPF_PROG_ASSOC_STRUCT_OPS"));
+}
 
 // A struct_ops map of tcp_congestion_ops (created, never registered). The
 // kernel wants some BTF fd with it, as the object file's BTF would be.
@@ -62,8 +74,8 @@ TEST_CASE("prog_assoc_struct_ops: the command reaches the kernel")
 
 TEST_CASE("prog_assoc_struct_ops: opts the library refuses give EINVAL before the kernel is asked")
 {
-    if (probe() == -EINVAL)
-        SKIP_TEST(std::string(kLacking) + ": a library EINVAL would look the same");
+    // Without the command a library EINVAL would look the same.
+    SKIP_IF_REFUSED(lacking());
     bpf_prog_assoc_struct_ops_opts o{};
     o.sz = 4;
     errno = 0;
@@ -82,8 +94,7 @@ TEST_CASE("prog_assoc_struct_ops: a struct_ops map of this kernel can be created
 
 TEST_CASE("prog_assoc_struct_ops: associates a program with a struct_ops map")
 {
-    if (probe() == -EINVAL)
-        SKIP_TEST(kLacking);
+    SKIP_IF_REFUSED(lacking());
     std::string why;
     Fd map(struct_ops_map(&why));
     INFO(why);
@@ -99,8 +110,7 @@ TEST_CASE("prog_assoc_struct_ops: associates a program with a struct_ops map")
 
 TEST_CASE("prog_assoc_struct_ops: errors")
 {
-    if (probe() == -EINVAL)
-        SKIP_TEST(kLacking);
+    SKIP_IF_REFUSED(lacking());
     Fd prog(load_raw_tp_prog("st_assoc"));
     REQUIRE(prog >= 3);
     Fd array(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, nullptr));

@@ -2,6 +2,7 @@
 // querying the hook, on the real kernel.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 #include "obj_attach_fixtures.hpp"
 
 #include <bpf/bpf.h>
@@ -235,8 +236,13 @@ TEST_CASE("prog_attach_opts: BPF_F_BEFORE / BPF_F_AFTER ordering by relative fd 
     LIBBPF_OPTS(bpf_prog_attach_opts, before1, .flags = BPF_F_ALLOW_MULTI | kFlagBefore,
                 .relative_fd = p1);
     int r = bpf_prog_attach_opts(p2, cg.fd(), kIngress, &before1);
-    if (r == -EINVAL)
-        SKIP_TEST("kernel lacks mprog ordering for cgroups (before 6.16): " + errstr(-r));
+    if (r == -EINVAL) {
+        RawAttr raw; // target_fd, attach_bpf_fd, attach_type, attach_flags, relative_fd
+        raw.u32(0, static_cast<__u32>(cg.fd())).u32(4, static_cast<__u32>(p2.get())).u32(8, kIngress);
+        raw.u32(12, BPF_F_ALLOW_MULTI | kFlagBefore).u32(16, static_cast<__u32>(p1.get()));
+        SKIP_IF_REFUSED(kernel_lacks(kCgroupMprog, -r, raw_bpf_err(BPF_PROG_ATTACH, raw), "BPF_PROG_ATTACH",
+                                     no_cgroup_mprog()));
+    }
     REQUIRE(r == 0);
     const __u32 id1 = prog_id(p1), id2 = prog_id(p2), id3 = prog_id(p3), id4 = prog_id(p4),
                 id5 = prog_id(p5);
@@ -302,8 +308,18 @@ TEST_CASE("expected_revision: attach and detach at a stale revision fail with ES
     if (!cg.ok())
         SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
     const __u64 rev0 = revision(cg.fd());
-    if (rev0 == 0)
-        SKIP_TEST("kernel reports no revision for cgroup hooks (before 6.16)");
+    if (rev0 == 0) {
+        RawAttr query; // target_fd, attach_type; revision at 56
+        query.u32(0, static_cast<__u32>(cg.fd())).u32(4, kIngress);
+        __u64 raw_rev = 1;
+        if (raw_bpf(BPF_PROG_QUERY, query) == 0)
+            std::memcpy(&raw_rev, query.bytes + 56, sizeof(raw_rev));
+        const std::string lacks = no_cgroup_mprog();
+        if (raw_rev == 0 && !lacks.empty())
+            SKIP_TEST(std::string("kernel without ") + kCgroupMprog + ": " + lacks +
+                      "; raw bpf(BPF_PROG_QUERY) reports revision 0 too");
+    }
+    REQUIRE(rev0 != 0);
     Fd p1 = load_cgroup_skb(), p2 = load_cgroup_skb();
 
     LIBBPF_OPTS(bpf_prog_attach_opts, at0, .flags = BPF_F_ALLOW_MULTI, .expected_revision = rev0);

@@ -2,6 +2,7 @@
 // it, the verifier log rules and every documented failure with its errno.
 #include "btf_fixtures.hpp"
 #include "harness/harness.hpp"
+#include "kernel_refusal.hpp"
 #include "kernel_helpers.hpp"
 #include "log_probes.hpp"
 
@@ -164,7 +165,7 @@ TEST_CASE("btf_load: log_level 0 with a log_buf")
 TEST_CASE("btf_load: log_true_size is the log's length plus its NUL (6.4+)")
 {
     if (long r = log_probe::btf_log_true_size(pair_btf()); r < 0)
-        SKIP_TEST("kernel without btf_log_true_size (6.4+): " + errstr(int(-r)));
+        SKIP_TEST("kernel without btf_log_true_size (6.4+): raw bpf(BPF_BTF_LOAD) with it gives " + errstr(int(-r)));
     LogBuf log;
     SECTION("valid BTF at level 1")
     {
@@ -228,9 +229,9 @@ TEST_CASE("btf_load: a 128-byte log for a longer log: ENOSPC, truncated and NUL-
 TEST_CASE("btf_load: a log buffer too small: ENOSPC, and log_true_size says what was needed")
 {
     if (long r = log_probe::btf_small_log(pair_btf()); r < 0)
-        SKIP_TEST("kernel refuses a log under 128 bytes (minimum dropped in 6.4): " + errstr(int(-r)));
+        SKIP_TEST("kernel refuses a log under 128 bytes (minimum dropped in 6.4): raw bpf() with one gives " + errstr(int(-r)));
     if (long r = log_probe::btf_log_true_size(pair_btf()); r < 0)
-        SKIP_TEST("kernel without btf_log_true_size (6.4+): " + errstr(int(-r)));
+        SKIP_TEST("kernel without btf_log_true_size (6.4+): raw bpf(BPF_BTF_LOAD) with it gives " + errstr(int(-r)));
     LogBuf log;
     constexpr __u32 kSmall = 32;
     SECTION("valid BTF: the load itself fails")
@@ -392,8 +393,12 @@ TEST_CASE("btf_load: btf_flags and btf_token_fd: token_fd ignored without the fl
     LIBBPF_OPTS(bpf_btf_load_opts, unflagged, .token_fd = 100000);
     int r = bpf_btf_load(blob.data(), blob.size(), &unflagged);
     Fd loaded(r);
-    if (r == -EINVAL)
-        SKIP_TEST("kernel without btf_token_fd (BPF tokens, 6.9+): " + errstr(-r));
+    if (r == -EINVAL) {
+        RawAttr raw;
+        raw.ptr(0, blob.data()).u32(16, static_cast<__u32>(blob.size())).u32(36, 100000); // btf_token_fd
+        SKIP_IF_REFUSED(kernel_lacks("btf_token_fd (BPF tokens, 6.9+)", -r, raw_bpf_err(BPF_BTF_LOAD, raw),
+                                     "BPF_BTF_LOAD", btf_lacks(nullptr, "BPF_F_TOKEN_FD", "BPF_F_RDONLY")));
+    }
     CHECK(loaded >= 3);
     constexpr __u32 kTokenFdFlag = 1u << 16; // BPF_F_TOKEN_FD
     Fd notmap(::dup(1));

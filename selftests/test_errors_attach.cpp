@@ -1,6 +1,7 @@
 // Attach, link and load errors, one condition per test case.
 #include "errors_fixtures.hpp"
 #include "harness/harness.hpp"
+#include "kernel_refusal.hpp"
 #include "link_netns.hpp"
 #include "obj_attach_fixtures.hpp"
 
@@ -36,8 +37,12 @@ TEST_CASE("tcx: an ifindex no device has gives ENODEV to attach_opts, detach_opt
     REQUIRE(prog >= 3);
     const int ifindex = INT_MAX; // the target of tcx hooks is an ifindex, not an fd
     int r = bpf_prog_attach_opts(prog, ifindex, kTcxIngress, nullptr);
-    if (r == -EINVAL)
-        SKIP_TEST("the kernel refuses attach type BPF_TCX_INGRESS with EINVAL: tcx is Linux 6.6+");
+    if (r == -EINVAL) {
+        RawAttr raw;
+        raw.u32(0, static_cast<__u32>(ifindex)).u32(4, static_cast<__u32>(prog.get())).u32(8, kTcxIngress);
+        SKIP_IF_REFUSED(kernel_lacks("tcx (6.6+)", -r, raw_bpf_err(BPF_PROG_ATTACH, raw), "BPF_PROG_ATTACH",
+                                     btf_lacks("bpf_attach_type", "BPF_TCX_INGRESS")));
+    }
     CHECK(r == -ENODEV);
     CHECK(bpf_prog_detach_opts(prog, ifindex, kTcxIngress, nullptr) == -ENODEV);
     LIBBPF_OPTS(bpf_prog_query_opts, q, .query_flags = 0);
@@ -69,7 +74,9 @@ TEST_CASE("link_update: a netfilter link gives EOPNOTSUPP")
     LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = attach_type);
     Fd prog(bpf_prog_load(prog_type, "st_errors", "GPL", p.data(), p.size(), &lo));
     if (prog == -EINVAL)
-        SKIP_TEST("the kernel refuses BPF_PROG_TYPE_NETFILTER with EINVAL: netfilter programs are Linux 6.4+");
+        SKIP_IF_REFUSED(kernel_lacks("netfilter programs (6.4+)", EINVAL,
+                                     raw_prog_load(ProgLoad{prog_type, p.data(), p.size(), attach_type}).err,
+                                     "BPF_PROG_LOAD", btf_lacks("bpf_prog_type", "BPF_PROG_TYPE_NETFILTER")));
     Fd other(bpf_prog_load(prog_type, "st_errors", "GPL", p.data(), p.size(), &lo));
     REQUIRE(prog >= 3);
     REQUIRE(other >= 3);
@@ -92,7 +99,7 @@ TEST_CASE("obj_pin_opts: a taken path gives EEXIST; an absolute path ignores a c
     LIBBPF_OPTS(bpf_obj_pin_opts, o, .file_flags = kFlagPathFd, .path_fd = 100000);
     int r = bpf_obj_pin_opts(map, fs.path("m").c_str(), &o);
     if (r == -EINVAL)
-        SKIP_TEST("the kernel refuses BPF_F_PATH_FD with EINVAL: it is Linux 6.5+");
+        SKIP_IF_REFUSED(no_path_fd(-r, map, fs.path("m").c_str(), 100000));
     REQUIRE(r == 0);
     CHECK(bpf_obj_pin_opts(map, fs.path("m").c_str(), &o) == -EEXIST);
     CHECK(errno == EEXIST);

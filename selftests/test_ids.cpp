@@ -1,5 +1,6 @@
 // Walking object ids and opening objects by id on the real kernel.
 #include "harness/harness.hpp"
+#include "kernel_refusal.hpp"
 #include "kernel_helpers.hpp"
 #include "obj_attach_fixtures.hpp"
 
@@ -157,8 +158,14 @@ TEST_CASE("btf ids: get_fd_by_id_opts with token_fd (6.15+)")
     LIBBPF_OPTS(bpf_get_fd_by_id_opts, ignored, .token_fd = 100000);
     int r = bpf_btf_get_fd_by_id_opts(id, &ignored);
     Fd byopts(r);
-    if (r == -EINVAL)
-        SKIP_TEST("kernel without fd_by_id_token_fd for BTF (6.15+): " + errstr(-r));
+    if (r == -EINVAL) {
+        RawAttr raw;
+        raw.u32(0, id).u32(12, 100000); // btf_id, fd_by_id_token_fd
+        // The field came with BTF_GET_FD_BY_ID's BPF_F_TOKEN_FD (6.15), the
+        // flags' enum had BPF_F_TOKEN_FD since 6.9: no BTF evidence to ask.
+        SKIP_IF_REFUSED(raw_refused_same("kernel without fd_by_id_token_fd for BTF_GET_FD_BY_ID (6.15+)", -r,
+                                         raw_bpf_err(BPF_BTF_GET_FD_BY_ID, raw), "BPF_BTF_GET_FD_BY_ID"));
+    }
     REQUIRE(byopts >= 3);
     CHECK(btf_id(byopts) == id);
 

@@ -1,6 +1,7 @@
 // Pinning and opening objects in a BPF file system on the real kernel.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 #include "obj_attach_fixtures.hpp"
 
 #include <bpf/bpf.h>
@@ -129,7 +130,7 @@ TEST_CASE("obj pin/get_opts: BPF_F_PATH_FD resolves a relative path from a direc
     LIBBPF_OPTS(bpf_obj_pin_opts, po, .file_flags = kFlagPathFd, .path_fd = dir);
     int r = bpf_obj_pin_opts(map, "rel", &po);
     if (r == -EINVAL)
-        SKIP_TEST("kernel refuses BPF_F_PATH_FD (before 6.5): " + errstr(-r));
+        SKIP_IF_REFUSED(no_path_fd(-r, map, "rel", dir));
     REQUIRE(r == 0);
     CHECK(is_file(fs.path("rel")));
 

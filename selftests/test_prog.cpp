@@ -2,6 +2,7 @@
 // documented errors, fd hygiene, a large program.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 #include "log_probes.hpp"
 #include "prog_fixtures.hpp"
 
@@ -241,7 +242,7 @@ TEST_CASE("prog_load: verifier log at level 1 and level 2")
 TEST_CASE("prog_load: log_true_size is the log's length plus its NUL (6.4+)")
 {
     if (long r = log_probe::prog_log_true_size(); r < 0)
-        SKIP_TEST("kernel without log_true_size (6.4+): " + errstr(int(-r)));
+        SKIP_TEST("kernel without log_true_size (6.4+): raw bpf(BPF_PROG_LOAD) with it gives " + errstr(int(-r)));
     char log[4096];
     std::memset(log, 'x', sizeof(log));
     for (__u32 level : {1u, 2u}) {
@@ -302,9 +303,9 @@ TEST_CASE("prog_load: a 128-byte log for a longer level-2 log: ENOSPC, truncated
 TEST_CASE("prog_load: a log buffer too small is ENOSPC with log_true_size set")
 {
     if (long r = log_probe::prog_small_log(); r < 0)
-        SKIP_TEST("kernel refuses a log under 128 bytes (minimum dropped in 6.4): " + errstr(int(-r)));
+        SKIP_TEST("kernel refuses a log under 128 bytes (minimum dropped in 6.4): raw bpf() with one gives " + errstr(int(-r)));
     if (long r = log_probe::prog_log_true_size(); r < 0)
-        SKIP_TEST("kernel without log_true_size (6.4+): " + errstr(int(-r)));
+        SKIP_TEST("kernel without log_true_size (6.4+): raw bpf(BPF_PROG_LOAD) with it gives " + errstr(int(-r)));
     Insns p = return_imm(0);
     char small[16];
     LIBBPF_OPTS(bpf_prog_load_opts, o, .log_level = 1, .log_size = sizeof(small),
@@ -365,7 +366,10 @@ TEST_CASE("prog_load: a GPL-only helper needs a GPL-compatible license")
     LIBBPF_OPTS(bpf_prog_load_opts, o, .log_level = 1, .log_size = sizeof(log), .log_buf = log);
     int r = load(BPF_PROG_TYPE_SOCKET_FILTER, p, &o, nullptr, "GPL");
     if (r < 0)
-        SKIP_TEST("bpf_probe_read_kernel unavailable to socket filters here: " + errstr(-r));
+        SKIP_IF_REFUSED(kernel_refusal_with_log(ProgLoad{BPF_PROG_TYPE_SOCKET_FILTER, p.data(), p.size()}, -r,
+                                                "#113", "kernel without bpf_probe_read_kernel (helper 113, "
+                                                "5.5+) for socket filters"));
+    REQUIRE(r >= 3);
     Fd gpl(r);
     bpf_prog_info info;
     REQUIRE(prog_info(gpl, info) == 0);

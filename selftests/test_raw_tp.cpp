@@ -67,7 +67,7 @@ int load_tp_btf(const Prog &p, std::string *why)
 }
 
 // The cookie a raw_tracepoint link reports, read with a raw
-// BPF_OBJ_GET_INFO_BY_FD (bpf_link_info.raw_tracepoint.cookie, 6.16+; older
+// BPF_OBJ_GET_INFO_BY_FD (bpf_link_info.raw_tracepoint.cookie, 6.17+; older
 // kernels leave it 0): evidence that a 0 is the kernel's answer.
 __u64 raw_info_cookie(int link_fd)
 {
@@ -84,7 +84,7 @@ __u64 raw_info_cookie(int link_fd)
 }
 
 const char kNoRawTpCookieInfo[] =
-    "kernel reports no cookie in raw_tracepoint link info (6.16+): 0, raw BPF_OBJ_GET_INFO_BY_FD too";
+    "kernel reports no cookie in raw_tracepoint link info (6.17+): 0, raw BPF_OBJ_GET_INFO_BY_FD too";
 
 } // namespace
 

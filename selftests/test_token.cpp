@@ -2,6 +2,7 @@
 // user namespace, and each refusal.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 #include "token_fixtures.hpp"
 
 #include <bpf/bpf.h>
@@ -32,6 +33,18 @@ int probe_token_create()
     if (r >= 0)
         ::close(static_cast<int>(r));
     return r < 0 && errno == EBADF ? 0 : r < 0 ? -errno : 0;
+}
+
+// The skip reason on a kernel without BPF_TOKEN_CREATE: the raw probe is
+// refused and the kernel's BTF, when its enum bpf_cmd is there, agrees.
+std::string no_token_create()
+{
+    int r = probe_token_create();
+    if (r >= 0)
+        return "";
+    std::string lacks = btf_lacks("bpf_cmd", "BPF_TOKEN_CREATE");
+    return "kernel without BPF_TOKEN_CREATE (6.9+): raw bpf(BPF_TOKEN_CREATE) with a closed bpffs fd gives " +
+           errstr(-r) + ", not EBADF" + (lacks.empty() ? "" : "; " + lacks);
 }
 
 // Whether /proc/self/fdinfo/<fd> has `line`.
@@ -103,8 +116,7 @@ void undelegated_scenario(int bpffs_fd, int, int *v)
 
 TEST_CASE("token_create: a delegating bpffs in a user namespace gives a token that creates maps")
 {
-    if (int r = probe_token_create(); r < 0)
-        SKIP_TEST("kernel without BPF_TOKEN_CREATE (6.9+): " + errstr(-r));
+    SKIP_IF_REFUSED(no_token_create());
     std::string failed;
     Fd init_bpffs(open_init_bpffs(&failed));
     if (init_bpffs < 0)
@@ -133,8 +145,7 @@ TEST_CASE("token_create: a delegating bpffs in a user namespace gives a token th
 
 TEST_CASE("token_create: a bpffs without delegation options gives ENOENT")
 {
-    if (int r = probe_token_create(); r < 0)
-        SKIP_TEST("kernel without BPF_TOKEN_CREATE (6.9+): " + errstr(-r));
+    SKIP_IF_REFUSED(no_token_create());
     std::string failed;
     Fd init_bpffs(open_init_bpffs(&failed));
     if (init_bpffs < 0)
@@ -150,8 +161,7 @@ TEST_CASE("token_create: a bpffs without delegation options gives ENOENT")
 
 TEST_CASE("token_create: a bpffs of the initial user namespace gives EOPNOTSUPP")
 {
-    if (int r = probe_token_create(); r < 0)
-        SKIP_TEST("kernel without BPF_TOKEN_CREATE (6.9+): " + errstr(-r));
+    SKIP_IF_REFUSED(no_token_create());
     std::string failed;
     Fd bpffs(open_init_bpffs(&failed));
     if (bpffs < 0)
@@ -165,8 +175,7 @@ TEST_CASE("token_create: a bpffs of the initial user namespace gives EOPNOTSUPP"
 
 TEST_CASE("token_create: errors the kernel checks before the namespace")
 {
-    if (int r = probe_token_create(); r < 0)
-        SKIP_TEST("kernel without BPF_TOKEN_CREATE (6.9+): " + errstr(-r));
+    SKIP_IF_REFUSED(no_token_create());
     int before = open_fd_count();
     SECTION("EINVAL for opts flags the kernel does not know")
     {

@@ -422,7 +422,7 @@ LIBBPF_API int bpf_prog_detach2(int prog_fd, int attachable_fd,
 
 /* Anchors (relative_fd or relative_id, with BPF_F_BEFORE or BPF_F_AFTER) and
  * expected_revision, here and in bpf_prog_detach_opts: tcx (6.6), netkit
- * (6.7), cgroups (6.16). */
+ * (6.7), cgroups (6.17). */
 struct bpf_prog_attach_opts {
 	size_t sz;
 	__u32 flags;
@@ -519,7 +519,7 @@ struct bpf_link_create_opts {
 			__u32 relative_id;
 			__u64 expected_revision;
 		} netkit;
-		struct {			/* (6.16) */
+		struct {			/* (6.17) */
 			__u32 relative_fd;
 			__u32 relative_id;
 			__u64 expected_revision;
