@@ -1,6 +1,7 @@
 #include "trace/trace.hpp"
 
 #include "diag/inject.hpp"
+#include "diag/verifier_log.hpp"
 #include "sys/fd.hpp"
 
 #include <atomic>
@@ -81,6 +82,7 @@ Output g_trace, g_stats_stderr;
 // string, which the program may rewrite, nor relative to a later chdir).
 char g_stats_path[PATH_MAX];
 bool g_stats_on = false;
+bool g_verifier_log = false;
 // This process made a counted call (reset in a forked child, which reports
 // only its own calls).
 std::atomic<bool> g_counted{false};
@@ -396,11 +398,13 @@ void init_from_env() noexcept
     // rules are bad; secure_getenv keeps both out of setuid/setcap processes.
     const char *inj = secure_getenv("SYSBPF_INJECT");
     const bool inject_on = inj && *inj && diag::inject_init(inj);
+    g_verifier_log = diag::verifier_log_init(secure_getenv("SYSBPF_VERIFIER_LOG"),
+                                             secure_getenv("SYSBPF_VERIFIER_LOG_LEVEL"));
     if (g_stats_on) {
         g_loaded_pid = getpid();
         pthread_atfork(nullptr, nullptr, forget_parent_counts);
     }
-    __atomic_store_n(&g_on, g_trace.fd.load() >= 0 || g_stats_on || inject_on, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_on, g_trace.fd.load() >= 0 || g_stats_on || inject_on || g_verifier_log, __ATOMIC_RELAXED);
     errno = saved;
 }
 
@@ -459,6 +463,8 @@ int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) no
     int ret = injected ? -injected : invoke(body);
     int err = injected ? injected : errno; // the call's errno, kept for the caller
     unsigned long long ns = now_ns() - t0;
+    if (ret < 0 && !injected && g_verifier_log)
+        diag::verifier_log_after(fn, args, nargs, err);
 
     FnStats &s = g_stats[static_cast<unsigned>(fn)];
     s.calls.fetch_add(1, std::memory_order_relaxed);
