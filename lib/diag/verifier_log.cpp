@@ -92,13 +92,13 @@ void verifier_log_after(trace::Fn fn, const trace::Arg *args, unsigned nargs, in
     void *caller_opts = const_cast<void *>(args[prog ? 5 : 2].p);
     size_t caller_sz = caller_opts ? *static_cast<const size_t *>(caller_opts) : 0;
     const size_t own_sz = prog ? sizeof(popts) : sizeof(bopts);
-    if (caller_sz > own_sz)
+    if (caller_opts && (caller_sz < sizeof(size_t) || caller_sz > own_sz))
         return; // refused for its size: nothing the verifier said
     if (caller_opts)
         std::memcpy(prog ? static_cast<void *>(&popts) : static_cast<void *>(&bopts), caller_opts,
                     caller_sz);
-    const bool had_log = prog ? popts.log_buf && popts.log_size && popts.log_level
-                              : bopts.log_buf && bopts.log_size && bopts.log_level;
+    // A buffer at log_level 0 is filled too: the load is retried with level 1.
+    const bool had_log = prog ? popts.log_buf && popts.log_size : bopts.log_buf && bopts.log_size;
     if (had_log && err != ENOSPC)
         return; // the caller holds the whole log
     popts.sz = sizeof(popts);
