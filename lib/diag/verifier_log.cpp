@@ -136,7 +136,11 @@ void verifier_log_after(trace::Fn fn, const trace::Arg *args, unsigned nargs, in
         if (!(ret < 0 && rerr == ENOSPC && size < kMaxVerifierLog))
             break;
         munmap(buf, size);
-        size *= 2;
+        // The size the kernel asked for (6.4+; 0 before): one more load then.
+        const size_t wanted = prog ? popts.log_true_size : bopts.log_true_size;
+        size = wanted > size * 2 ? wanted : size * 2;
+        if (size > kMaxVerifierLog)
+            size = kMaxVerifierLog;
     }
 
     int fd = open_log_file();

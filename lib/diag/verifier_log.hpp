@@ -1,9 +1,11 @@
 // SYSBPF_VERIFIER_LOG=<dir>: when bpf_prog_load or bpf_btf_load fails and the
 // caller's log did not hold the verifier's whole answer (no log, or ENOSPC),
-// the load is repeated once with sysbpf's own log (level 1, or
-// SYSBPF_VERIFIER_LOG_LEVEL=2), grown on ENOSPC up to kMaxVerifierLog, and
-// written to a new file in <dir>: sysbpf-verifier-<pid>-<n>.log (created
-// exclusively, not through a symlink, 0600 less the umask). The caller's
+// the load is repeated with sysbpf's own log (level 1, or
+// SYSBPF_VERIFIER_LOG_LEVEL=2), 64 KiB first; on ENOSPC once more at the size
+// the kernel asked for (log_true_size, 6.4+; doubling before), up to
+// kMaxVerifierLog. The log is written to a new file in <dir>:
+// sysbpf-verifier-<pid>-<n>.log (created exclusively, not through a symlink,
+// 0600 less the umask). The caller's
 // result, errno and opts are left as they were; an fd the repeat gets is
 // closed. Successful loads are not touched.
 #pragma once

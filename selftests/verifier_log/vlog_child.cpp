@@ -4,9 +4,10 @@
 // defines syscall(), which the library calls for every bpf()).
 //
 //   vlog_child CASE [FULL_LOG_OUT]
-//   CASE: nolog | small | enough | good | btf
-//   FULL_LOG_OUT: with "nolog", also write the verifier's log the child
-//   obtains itself (a sufficient log, level 1) to this file.
+//   CASE: nolog | small | enough | good | btf | big (6000 insns: a log
+//   past 64 KiB)
+//   FULL_LOG_OUT: with "nolog" or "big", also write the verifier's log the
+//   child obtains itself (a sufficient log, level 1) to this file.
 #include <bpf/bpf.h>
 
 #include <cerrno>
@@ -22,6 +23,7 @@
 namespace {
 
 int g_loads = 0;
+bpf_insn g_big[6001];
 
 int open_fds()
 {
@@ -71,6 +73,12 @@ int main(int argc, char **argv)
                                      0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
         errno = 0;
         r = bpf_btf_load(btf, sizeof(btf), nullptr);
+    } else if (what == "big") {
+        for (int i = 0; i < 6000; i++)
+            g_big[i] = {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, i};
+        g_big[6000] = kBad[0];
+        errno = 0;
+        r = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "vlog_prog", "GPL", g_big, 6001, nullptr);
     } else {
         if (what == "small" || what == "enough") {
             o.log_buf = log;
@@ -91,10 +99,11 @@ int main(int argc, char **argv)
         sum = sum * 31 + c;
     std::printf("ret %d errno %d log_true_size %u log_sum %lu loads %d fds %s\n", r, err,
                 o.log_true_size, sum, loads, open_fds() == fds ? "same" : "CHANGED");
-    if (what == "nolog" && argc > 2) {
-        static char full[1 << 20];
+    if ((what == "nolog" || what == "big") && argc > 2) {
+        static char full[1 << 22];
         LIBBPF_OPTS(bpf_prog_load_opts, f, .log_level = 1, .log_size = sizeof(full), .log_buf = full);
-        int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "vlog_prog", "GPL", kBad, 1, &f);
+        int fd = what == "big" ? bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "vlog_prog", "GPL", g_big, 6001, &f)
+                               : bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "vlog_prog", "GPL", kBad, 1, &f);
         if (fd >= 0)
             return 1;
         FILE *out = std::fopen(argv[2], "w");
