@@ -15,6 +15,14 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+// bpf_prog_load and bpf_btf_load by their hidden aliases (lib/api/): bound
+// inside this library, never through the GOT to another library's.
+extern "C" int sysbpf_prog_load_local(enum bpf_prog_type, const char *, const char *,
+                                      const struct bpf_insn *, size_t, struct bpf_prog_load_opts *) noexcept
+    __attribute__((visibility("hidden")));
+extern "C" int sysbpf_btf_load_local(const void *, size_t, struct bpf_btf_load_opts *) noexcept
+    __attribute__((visibility("hidden")));
+
 namespace sysbpf::diag {
 namespace {
 
@@ -118,7 +126,7 @@ void verifier_log_after(trace::Fn fn, const trace::Arg *args, unsigned nargs, in
             popts.log_size = static_cast<__u32>(size);
             popts.log_level = g_level;
             trace::t_inside = trace::token(trace::Fn::bpf_prog_load);
-            ret = bpf_prog_load(static_cast<bpf_prog_type>(args[0].i),
+            ret = sysbpf_prog_load_local(static_cast<bpf_prog_type>(args[0].i),
                                 static_cast<const char *>(args[1].p),
                                 static_cast<const char *>(args[2].p),
                                 static_cast<const bpf_insn *>(args[3].p),
@@ -128,7 +136,7 @@ void verifier_log_after(trace::Fn fn, const trace::Arg *args, unsigned nargs, in
             bopts.log_size = static_cast<__u32>(size);
             bopts.log_level = g_level;
             trace::t_inside = trace::token(trace::Fn::bpf_btf_load);
-            ret = bpf_btf_load(args[0].p, static_cast<size_t>(args[1].u), &bopts);
+            ret = sysbpf_btf_load_local(args[0].p, static_cast<size_t>(args[1].u), &bopts);
         }
         rerr = errno;
         if (ret >= 0)
