@@ -54,3 +54,7 @@ SYSBPF_EXPORT int bpf_btf_load(const void *btf_data, size_t btf_size,
     SYSBPF_OPT_SET(o, log_true_size, a.btf_log_true_size);
     return sys::c_return(fd);
 }
+
+// The same function under a hidden name (see prog_load.cpp).
+extern "C" __attribute__((visibility("hidden"), alias("bpf_btf_load"))) int
+sysbpf_btf_load_local(const void *, size_t, struct bpf_btf_load_opts *) noexcept;

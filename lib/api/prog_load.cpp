@@ -229,3 +229,9 @@ SYSBPF_EXPORT int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_n
         },
         prog_type, prog_name, license, insns, insn_cnt);
 }
+
+// The same function under a hidden name, for lib/diag's repeat of a failed
+// load: a call by the exported name from another file would go through the GOT.
+extern "C" __attribute__((visibility("hidden"), alias("bpf_prog_load"))) int
+sysbpf_prog_load_local(enum bpf_prog_type, const char *, const char *, const struct bpf_insn *, size_t,
+                       struct bpf_prog_load_opts *) noexcept;

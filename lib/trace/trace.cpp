@@ -1,5 +1,7 @@
 #include "trace/trace.hpp"
 
+#include "diag/inject.hpp"
+#include "diag/verifier_log.hpp"
 #include "sys/fd.hpp"
 
 #include <atomic>
@@ -62,6 +64,7 @@ static_assert(sizeof(kFns) / sizeof(kFns[0]) == kFnCount);
 struct FnStats {
     std::atomic<unsigned long long> calls, ns, errors;
     std::atomic<unsigned long long> by_errno[kErrnoSlots];
+    std::atomic<unsigned long long> injected;
 };
 FnStats g_stats[kFnCount];
 
@@ -79,6 +82,7 @@ Output g_trace, g_stats_stderr;
 // string, which the program may rewrite, nor relative to a later chdir).
 char g_stats_path[PATH_MAX];
 bool g_stats_on = false;
+bool g_verifier_log = false;
 // This process made a counted call (reset in a forked child, which reports
 // only its own calls).
 std::atomic<bool> g_counted{false};
@@ -158,7 +162,7 @@ const char *errno_name(int e) noexcept
 void write_out(Output &out, const char *buf, size_t len) noexcept;
 
 void write_trace(Fn fn, const Arg *args, unsigned nargs, int ret, int err,
-                 unsigned long long ns) noexcept
+                 unsigned long long ns, bool injected) noexcept
 {
     if (g_trace.fd.load(std::memory_order_relaxed) < 0)
         return;
@@ -190,7 +194,7 @@ void write_trace(Fn fn, const Arg *args, unsigned nargs, int ret, int err,
         }
     }
     if (ret < 0)
-        l.fmt(") = %d %s", ret, errno_name(err));
+        l.fmt(") = %d %s%s", ret, errno_name(err), injected ? " (injected)" : "");
     else
         l.fmt(") = %d", ret);
     l.fmt(" <%.3f us>\n", static_cast<double>(ns) / 1000.0);
@@ -348,6 +352,8 @@ void write_stats() noexcept
             else
                 r.fmt(" %s:%llu", name, s.by_errno[slot].load());
         }
+        if (s.injected)
+            r.fmt(" injected:%llu", s.injected.load());
         r.put("\n");
         write_out(out, r.buf, r.len);
     }
@@ -367,6 +373,7 @@ void forget_parent_counts() noexcept
         s.errors.store(0, std::memory_order_relaxed);
         for (auto &e : s.by_errno)
             e.store(0, std::memory_order_relaxed);
+        s.injected.store(0, std::memory_order_relaxed);
     }
     g_counted.store(false, std::memory_order_relaxed);
 }
@@ -387,11 +394,17 @@ void init_from_env() noexcept
     if (s && *s && resolve_path(s, g_stats_path)) {
         g_stats_on = std::strcmp(g_stats_path, "stderr") != 0 || open_target("stderr", g_stats_stderr) >= 0;
     }
+    // SYSBPF_INJECT: the user asked for failures, and for a message if the
+    // rules are bad; secure_getenv keeps both out of setuid/setcap processes.
+    const char *inj = secure_getenv("SYSBPF_INJECT");
+    const bool inject_on = inj && *inj && diag::inject_init(inj);
+    g_verifier_log = diag::verifier_log_init(secure_getenv("SYSBPF_VERIFIER_LOG"),
+                                             secure_getenv("SYSBPF_VERIFIER_LOG_LEVEL"));
     if (g_stats_on) {
         g_loaded_pid = getpid();
         pthread_atfork(nullptr, nullptr, forget_parent_counts);
     }
-    __atomic_store_n(&g_on, g_trace.fd.load() >= 0 || g_stats_on, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_on, g_trace.fd.load() >= 0 || g_stats_on || inject_on || g_verifier_log, __ATOMIC_RELAXED);
     errno = saved;
 }
 
@@ -434,12 +447,24 @@ bool enabled() noexcept
     return st != 2 || __atomic_load_n(&g_on, __ATOMIC_RELAXED);
 }
 
+void write_stderr(const char *buf, size_t len) noexcept
+{
+    Output err;
+    if (open_target("stderr", err) < 0)
+        return;
+    write_out(err, buf, len);
+    close_target(err);
+}
+
 int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) noexcept
 {
     unsigned long long t0 = now_ns();
-    int ret = invoke(body);
-    int err = errno; // the call's errno, kept for the caller
+    const int injected = diag::inject_check(fn, args, nargs);
+    int ret = injected ? -injected : invoke(body);
+    int err = injected ? injected : errno; // the call's errno, kept for the caller
     unsigned long long ns = now_ns() - t0;
+    if (ret < 0 && !injected && g_verifier_log)
+        diag::verifier_log_after(fn, args, nargs, err);
 
     FnStats &s = g_stats[static_cast<unsigned>(fn)];
     s.calls.fetch_add(1, std::memory_order_relaxed);
@@ -450,8 +475,10 @@ int record(Fn fn, Invoke invoke, void *body, const Arg *args, unsigned nargs) no
         unsigned slot = errno_slot(-ret);
         if (slot < kErrnoSlots)
             s.by_errno[slot].fetch_add(1, std::memory_order_relaxed);
+        if (injected)
+            s.injected.fetch_add(1, std::memory_order_relaxed);
     }
-    write_trace(fn, args, nargs, ret, err, ns);
+    write_trace(fn, args, nargs, ret, err, ns, injected != 0);
     errno = err;
     return ret;
 }

@@ -15,6 +15,7 @@
 
 #include "trace/enum_names.hpp"
 
+#include <cstddef>
 #include <linux/bpf.h>
 #include <type_traits>
 
@@ -87,6 +88,10 @@ constexpr unsigned short token(Fn fn) noexcept
 {
     return static_cast<unsigned short>(static_cast<unsigned>(fn) + 1);
 }
+
+// Writes one message to a private duplicate of stderr, without raising a
+// signal (for a refused SYSBPF_INJECT, which the user asked to hear about).
+void write_stderr(const char *buf, size_t len) noexcept;
 
 // Reads the environment once per process; false when neither switch is on.
 bool enabled() noexcept;

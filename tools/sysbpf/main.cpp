@@ -27,7 +27,7 @@ const char kHelp[] =
     "commands:\n"
     "  check                 exercise every bpf.h function on the running kernel\n"
     "                        and print a table of the results\n"
-    "  run [--trace] [--stats] -- CMD [ARGS...]\n"
+    "  run [--trace] [--stats] [--inject RULES] [--verifier-log DIR] -- CMD [ARGS...]\n"
     "                        run CMD with libsysbpf.so.1 preloaded, so that its\n"
     "                        (and libbpf.so.1's) bpf.h calls are served by sysbpf\n"
     "  help                  this text\n"

@@ -1,4 +1,4 @@
-// sysbpf run [--trace] [--stats] -- CMD [ARGS...]: runs CMD with the
+// sysbpf run [--trace] [--stats] [--inject RULES] [--verifier-log DIR] -- CMD [ARGS...]: runs CMD with the
 // libsysbpf.so.1 this tool is linked against preloaded.
 #include "commands.hpp"
 #include "stats_table.hpp"
@@ -23,7 +23,8 @@ namespace sysbpf_tool {
 namespace {
 
 const char kHelp[] =
-    "usage: sysbpf run [--trace] [--stats] [--] CMD [ARGS...]\n"
+    "usage: sysbpf run [--trace] [--stats] [--inject RULES] [--verifier-log DIR]\n"
+    "                  [--] CMD [ARGS...]\n"
     "\n"
     "Runs CMD with libsysbpf.so.1 preloaded (LD_PRELOAD), so that every bpf.h\n"
     "function CMD or its libbpf.so.1 calls is served by sysbpf. The library is\n"
@@ -33,6 +34,13 @@ const char kHelp[] =
     "            arguments, result or errno name, duration\n"
     "  --stats   print a table of the calls sysbpf served (per function: calls,\n"
     "            errors by errno, time) to stderr when CMD exits\n"
+    "  --inject RULES\n"
+    "            fail chosen bpf.h calls before the kernel (SYSBPF_INJECT=RULES),\n"
+    "            e.g. bpf_map_create:ENOMEM:nth=2; the grammar is in sysbpf(1)\n"
+    "  --verifier-log DIR\n"
+    "            when a program or BTF load fails without a complete log, load it\n"
+    "            again with sysbpf's own and write the log to a new file in DIR\n"
+    "            (SYSBPF_VERIFIER_LOG=DIR)\n"
     "\n"
     "Without --stats, sysbpf run execs CMD in its own place. With --stats it\n"
     "waits for CMD: SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 sent to\n"
@@ -135,6 +143,7 @@ int end_like(int status)
 int run_main(int argc, char **argv)
 {
     bool trace = false, stats = false;
+    const char *inject = nullptr, *verifier_log = nullptr;
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -150,6 +159,15 @@ int run_main(int argc, char **argv)
             trace = true;
         else if (!std::strcmp(a, "--stats"))
             stats = true;
+        else if (!std::strcmp(a, "--inject")) {
+            if (i + 1 >= argc || !argv[i + 1][0])
+                return usage_error("run", "--inject needs RULES");
+            inject = argv[++i];
+        } else if (!std::strcmp(a, "--verifier-log")) {
+            if (i + 1 >= argc || !argv[i + 1][0])
+                return usage_error("run", "--verifier-log needs DIR");
+            verifier_log = argv[++i];
+        }
         else if (a[0] == '-')
             return usage_error("run", (std::string("unknown option '") + a + "'").c_str());
         else
@@ -176,6 +194,10 @@ int run_main(int argc, char **argv)
     setenv("LD_PRELOAD", preload.c_str(), 1);
     if (trace)
         setenv("SYSBPF_TRACE", "stderr", 1);
+    if (inject)
+        setenv("SYSBPF_INJECT", inject, 1);
+    if (verifier_log)
+        setenv("SYSBPF_VERIFIER_LOG", verifier_log, 1);
     std::string stats_file;
     if (stats) {
         stats_file = temp_stats_file(&why);
