@@ -5,7 +5,11 @@ source tree with the architecture's cross file (Debian's g++-<triplet>,
 (unit, faults, fuzz-corpus), and runs them there together with the target's
 abi checks (58 symbols with their nodes, NEEDED libc only, struct layouts).
 Prints each test's counts and the total; exits 1 on any failure, 77 (skipped)
-when the toolchain or qemu-user is missing, naming the package."""
+when the toolchain or qemu-user is missing, naming the package.
+
+With --selftests-vm, instead: builds the selftest binaries and runs them in
+Debian's 6.1 kernel under QEMU (selftests/vm), as processes of the target
+(an x86_64 kernel runs i386 binaries; this host's kernel refuses them)."""
 import argparse
 import json
 import os
@@ -37,6 +41,7 @@ def main():
     ap.add_argument("--arch", required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--build", required=True)
+    ap.add_argument("--selftests-vm", metavar="KERNEL_CACHE")
     a = ap.parse_args()
 
     cross_file = os.path.join(a.source, "abi", "cross", a.arch + ".ini")
@@ -55,6 +60,8 @@ def main():
             print(p.stdout)
             print(f"{a.arch}: meson setup failed")
             return 1
+    if a.selftests_vm:
+        return selftests_vm(a, cross_file, qemu)
     p = run(["ninja", "-C", a.build] + TARGETS)
     if p.returncode:
         print(f"{a.arch}: build failed (warnings are errors)")
@@ -88,6 +95,27 @@ def main():
     print(f"{a.arch}: build {built - start:.0f} s, tests under {qemu} {tested - built:.0f} s")
     print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
     return 1 if failed or totals[1] else 0
+
+
+def selftests_vm(a, cross_file, qemu):
+    listing = subprocess.run(["ninja", "-C", a.build, "-t", "targets", "all"],
+                             capture_output=True, text=True, check=True).stdout
+    targets = sorted(set(re.findall(r"^(selftests/selftest-[a-z0-9-]+):", listing, re.M)))
+    if not targets:
+        print(f"{a.arch}: no selftest binaries in this build")
+        return 1
+    start = time.monotonic()
+    if run(["ninja", "-C", a.build] + targets).returncode:
+        print(f"{a.arch}: selftests build failed (warnings are errors)")
+        return 1
+    built = time.monotonic()
+    sysroot = re.search(r"^qemu = \['[^']+', '-L', '([^']+)'\]", open(cross_file).read(), re.M).group(1)
+    vm = os.path.join(a.source, "selftests", "vm", "run_two_kernels.py")
+    p = run([sys.executable, vm, "--cache", a.selftests_vm, "--work", os.path.join(a.build, "vm-work"),
+             "--run-with", f"{qemu} -L {sysroot}", "--sysroot", sysroot]
+            + [os.path.join(a.build, t) for t in targets])
+    print(f"{a.arch}: selftests build {built - start:.0f} s, VM run {time.monotonic() - built:.0f} s")
+    return p.returncode
 
 
 if __name__ == "__main__":
