@@ -64,7 +64,7 @@ TEST_CASE("prog_assoc_struct_ops: opts the library refuses give EINVAL before th
     if (probe() == -EINVAL)
         SKIP_TEST(std::string(kLacking) + ": a library EINVAL would look the same");
     bpf_prog_assoc_struct_ops_opts o{};
-    o.sz = 4;
+    o.sz = sizeof(size_t) - 1;
     errno = 0;
     CHECK(bpf_prog_assoc_struct_ops(kClosedFd, kClosedFd, &o) == -EINVAL); // the kernel: EBADF
     CHECK(errno == EINVAL);

@@ -170,7 +170,7 @@ def main():
 
     host_label = f"host {platform.release()}"
     if foreign:
-        host_results = "not run: binaries of another architecture (this host refuses 32-bit exec)"
+        host_results = "binaries of another architecture (this host refuses 32-bit exec)"
     elif os.geteuid() == 0:
         host_results = run_on_host(binaries, names, test_timeout)
     else:
