@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -93,14 +92,14 @@ bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
     if (ticket.raised_before)
         return false; // the call already ran under the raised limit
     detail::Raise expected = detail::Raise::NotYet;
-    if (!detail::g_raise.compare_exchange_strong(expected, detail::Raise::Raising)) {
-        // Another thread raises (or raised) the limit after this call was
-        // issued: retry under it, as a single-threaded process would have
-        // issued the call only after the raise.
-        while ((expected = detail::g_raise.load()) == detail::Raise::Raising)
-            ::sched_yield();
-        return expected == detail::Raise::Raised;
-    }
+    const bool first = detail::g_raise.compare_exchange_strong(expected, detail::Raise::Raising);
+    if (!first && expected != detail::Raise::Raising)
+        return expected == detail::Raise::Raised; // decided before this call
+    // This call raises the limit: it is the first, or another raise is under
+    // way (in another thread, or in the code a signal handler interrupted on
+    // this one). Nothing waits for another raise to finish (a handler would
+    // wait for itself forever): each raises to the same value, and setrlimit
+    // is async-signal-safe and idempotent.
     const rlim_t bytes = g_memlock_rlim.load();
     bool raised = false;
     if (bytes != 0) {
@@ -111,7 +110,8 @@ bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
         raised = ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
         errno = saved;
     }
-    detail::g_raise.store(raised ? detail::Raise::Raised : detail::Raise::Refused);
+    if (first)
+        detail::g_raise.store(raised ? detail::Raise::Raised : detail::Raise::Refused);
     return raised;
 }
 

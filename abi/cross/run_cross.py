@@ -7,8 +7,8 @@ abi checks (58 symbols with their nodes, NEEDED libc only, struct layouts).
 Prints each test's counts and the total; exits 1 on any failure, 77 (skipped)
 when the toolchain or qemu-user is missing, naming the package.
 
-With --selftests-vm, instead: builds the selftest binaries and runs them in
-Debian's 6.1 kernel under QEMU (selftests/vm), as processes of the target
+With --selftests-vm SERIES, instead: builds the selftest binaries and runs
+them on Debian's kernel of that series under QEMU (selftests/vm), as processes of the target
 (an x86_64 kernel runs i386 binaries; this host's kernel refuses them)."""
 import argparse
 import json
@@ -19,9 +19,24 @@ import subprocess
 import sys
 import time
 
-TARGETS = ["lib/libsysbpf.so.1.7.0", "tests/unit-tests", "tests/feature-races",
-           "tests/fault-injection", "tests/fuzz-corpus"]
 SUITES = ["unit", "faults", "fuzz", "abi"]
+
+
+def needed_targets(build):
+    """What the tests of SUITES run and depend on, as ninja targets."""
+    def introspect(what):
+        return json.loads(subprocess.run(["meson", "introspect", what, build], capture_output=True,
+                                         text=True, check=True).stdout)
+    files = {t["id"]: t["filename"] for t in introspect("--targets")}
+    every = {f for fs in files.values() for f in fs}
+    need = set()
+    for t in introspect("--tests"):
+        if not set(s.split(":")[-1] for s in t["suite"]) & set(SUITES):
+            continue
+        for d in t.get("depends", []):
+            need.update(files.get(d, []))
+        need.update(c for c in t["cmd"] if c in every)
+    return sorted(os.path.relpath(f, build) for f in need)
 
 
 def cross_binaries(cross_file):
@@ -41,7 +56,7 @@ def main():
     ap.add_argument("--arch", required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--build", required=True)
-    ap.add_argument("--selftests-vm", metavar="KERNEL_CACHE")
+    ap.add_argument("--selftests-vm", metavar="SERIES")
     a = ap.parse_args()
 
     cross_file = os.path.join(a.source, "abi", "cross", a.arch + ".ini")
@@ -62,7 +77,7 @@ def main():
             return 1
     if a.selftests_vm:
         return selftests_vm(a, cross_file, qemu)
-    p = run(["ninja", "-C", a.build] + TARGETS)
+    p = run(["ninja", "-C", a.build] + needed_targets(a.build))
     if p.returncode:
         print(f"{a.arch}: build failed (warnings are errors)")
         return 1
@@ -110,8 +125,8 @@ def selftests_vm(a, cross_file, qemu):
         return 1
     built = time.monotonic()
     sysroot = re.search(r"^qemu = \['[^']+', '-L', '([^']+)'\]", open(cross_file).read(), re.M).group(1)
-    vm = os.path.join(a.source, "selftests", "vm", "run_two_kernels.py")
-    p = run([sys.executable, vm, "--cache", a.selftests_vm, "--work", os.path.join(a.build, "vm-work"),
+    vm = os.path.join(a.source, "selftests", "vm", "run_on_kernel.py")
+    p = run([sys.executable, vm, "--series", a.selftests_vm, "--work", os.path.join(a.build, "vm-work"),
              "--run-with", f"{qemu} -L {sysroot}", "--sysroot", sysroot]
             + [os.path.join(a.build, t) for t in targets])
     print(f"{a.arch}: selftests build {built - start:.0f} s, VM run {time.monotonic() - built:.0f} s")
