@@ -29,14 +29,15 @@ def needed_targets(build):
                                          text=True, check=True).stdout)
     files = {t["id"]: t["filename"] for t in introspect("--targets")}
     every = {f for fs in files.values() for f in fs}
-    need = set()
+    need, names = set(), set()
     for t in introspect("--tests"):
         if not set(s.split(":")[-1] for s in t["suite"]) & set(SUITES):
             continue
+        names.add(t["name"])
         for d in t.get("depends", []):
             need.update(files.get(d, []))
         need.update(c for c in t["cmd"] if c in every)
-    return sorted(os.path.relpath(f, build) for f in need)
+    return sorted(os.path.relpath(f, build) for f in need), names
 
 
 def cross_binaries(cross_file):
@@ -77,7 +78,9 @@ def main():
             return 1
     if a.selftests_vm:
         return selftests_vm(a, cross_file, qemu)
-    p = run(["ninja", "-C", a.build] + needed_targets(a.build))
+    run(["ninja", "-C", a.build, "build.ninja"])  # regenerated first if the tree changed
+    targets, names = needed_targets(a.build)
+    p = run(["ninja", "-C", a.build] + targets)
     if p.returncode:
         print(f"{a.arch}: build failed (warnings are errors)")
         return 1
@@ -89,11 +92,13 @@ def main():
     tested = time.monotonic()
 
     totals = [0, 0, 0]
+    seen = set()
     failed = p.returncode != 0
     log = os.path.join(a.build, "meson-logs", "testlog.json")
     with open(log) as f:
         for line in f:
             t = json.loads(line)
+            seen.add(t["name"].split(" / ")[-1])
             out = t.get("stdout") or ""
             m = re.findall(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", out, re.M)
             if m:
@@ -107,6 +112,10 @@ def main():
             if t["result"] not in ("OK", "SKIP"):
                 failed = True
                 print(out[-4000:])
+    missing = names - seen
+    if missing:
+        failed = True
+        print(f"{a.arch}: not run: {', '.join(sorted(missing))}\n{p.stdout[-2000:]}")
     print(f"{a.arch}: build {built - start:.0f} s, tests under {qemu} {tested - built:.0f} s")
     print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
     return 1 if failed or totals[1] else 0
