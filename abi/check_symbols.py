@@ -25,7 +25,9 @@ def dynamic_symbols(readelf, lib):
         sys.exit(f"readelf failed on {lib}: {out.stderr}")
     syms = {}
     for line in out.stdout.splitlines():
-        f = line.split()
+        # st_other flags some targets print after the visibility, e.g.
+        # ppc64's "[<localentry>: 8]" or arm64's "[VARIANT_PCS]".
+        f = re.sub(r"\s\[[^\]]*\]", "", line).split()
         if len(f) < 8 or not f[0].rstrip(":").isdigit() or f[6] == "UND" or f[4] == "LOCAL":
             continue
         name, version, default = f[7], None, False

@@ -26,13 +26,13 @@ constexpr __s32 kProbeReadKernel = 113; // bpf_probe_read_kernel (5.5)
 constexpr __s16 kRegsFirstArg = 112; // offsetof(struct pt_regs, di), x86_64
 #endif
 
-long sys_bpf(int cmd, bpf_attr &a)
+[[maybe_unused]] long sys_bpf(int cmd, bpf_attr &a) // unused where the recorder is x86_64-only
 {
     long r = ::syscall(__NR_bpf, cmd, &a, sizeof(a));
     return r < 0 ? -errno : r;
 }
 
-__u64 ptr(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
+[[maybe_unused]] __u64 ptr(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
 
 #if defined(__x86_64__)
 // ctx of a sys_enter raw tracepoint: u64 args[] = {struct pt_regs *, long id}.

@@ -77,7 +77,7 @@ TEST_CASE("prog_assoc_struct_ops: opts the library refuses give EINVAL before th
     // Without the command a library EINVAL would look the same.
     SKIP_IF_REFUSED(lacking());
     bpf_prog_assoc_struct_ops_opts o{};
-    o.sz = 4;
+    o.sz = sizeof(size_t) - 1;
     errno = 0;
     CHECK(bpf_prog_assoc_struct_ops(kClosedFd, kClosedFd, &o) == -EINVAL); // the kernel: EBADF
     CHECK(errno == EINVAL);

@@ -155,7 +155,7 @@ TEST_CASE("badinput: opts sz 0, 1, 7, odd, and larger with zero and non-zero tai
         const size_t known = row.opts->known_end, full = row.opts->size;
 
         // sz too small to hold sz itself: refused by the library.
-        for (size_t sz : {0, 1, 7}) {
+        for (size_t sz : {size_t{0}, size_t{1}, sizeof(size_t) - 1}) {
             GuardedBuffer buf(8, 0, alignof(__u64));
             std::memcpy(buf.data(), &sz, sizeof(sz));
             Caller c;

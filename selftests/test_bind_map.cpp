@@ -105,10 +105,10 @@ TEST_CASE("prog_bind_map: errors")
         CHECK(bpf_prog_bind_map(map, prog, nullptr) == -EINVAL);
         CHECK(errno == EINVAL);
     }
-    SECTION("EINVAL for opts with sz 4, before the kernel is asked")
+    SECTION("EINVAL for opts with sz below sizeof(size_t), before the kernel is asked")
     {
         bpf_prog_bind_opts o{};
-        o.sz = 4;
+        o.sz = sizeof(size_t) - 1;
         errno = 0;
         CHECK(bpf_prog_bind_map(100000, map, &o) == -EINVAL); // the kernel would say EBADF
         CHECK(errno == EINVAL);

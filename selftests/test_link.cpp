@@ -243,10 +243,10 @@ TEST_CASE("link_create: documented errors for any kind")
         CHECK(no_leak(bpf_link_create(map, 1, BPF_XDP, nullptr)) == -EINVAL);
         CHECK(errno == EINVAL);
     }
-    SECTION("EINVAL for opts sz below 8, before the kernel is asked")
+    SECTION("EINVAL for opts sz below sizeof(size_t), before the kernel is asked")
     {
         bpf_link_create_opts o{};
-        o.sz = 4;
+        o.sz = sizeof(size_t) - 1;
         CHECK(no_leak(bpf_link_create(xdp, 1, BPF_XDP, &o)) == -EINVAL);
         CHECK(errno == EINVAL);
     }

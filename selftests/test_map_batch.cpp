@@ -561,7 +561,7 @@ TEST_CASE("map batch: kernel-side errors")
     SECTION("opts with a bad sz: EINVAL from the library, count untouched")
     {
         bpf_map_batch_opts o{};
-        o.sz = 4;
+        o.sz = sizeof(size_t) - 1;
         __u32 count = 3;
         errno = 0;
         CHECK(bpf_map_lookup_batch(hash, nullptr, &out, keys, values, &count, &o) == -EINVAL);

@@ -202,10 +202,10 @@ TEST_CASE("raw_tracepoint_open: documented errors")
         CHECK(no_leak(bpf_raw_tracepoint_open("sys_enter", sock)) == -EINVAL);
         CHECK(errno == EINVAL);
     }
-    SECTION("EINVAL for opts with sz below 8, before the kernel is asked")
+    SECTION("EINVAL for opts with sz below sizeof(size_t), before the kernel is asked")
     {
         bpf_raw_tp_opts o{};
-        o.sz = 4;
+        o.sz = sizeof(size_t) - 1;
         o.tp_name = "sys_enter";
         CHECK(no_leak(bpf_raw_tracepoint_open_opts(prog, &o)) == -EINVAL);
         CHECK(errno == EINVAL);

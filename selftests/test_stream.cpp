@@ -198,7 +198,7 @@ TEST_CASE("prog_stream_read: errors")
     {
         alignas(8) unsigned char raw[16] = {};
         auto *o = reinterpret_cast<bpf_prog_stream_read_opts *>(raw);
-        o->sz = 4;
+        o->sz = sizeof(size_t) - 1;
         errno = 0;
         CHECK(bpf_prog_stream_read(100000, kStdout, buf, sizeof(buf), o) == -EINVAL);
         CHECK(errno == EINVAL);

@@ -219,10 +219,10 @@ TEST_CASE("token_create: errors the kernel checks before the namespace")
         CHECK(bpf_token_create(mnt, nullptr) == -EBADF);
         CHECK(errno == EBADF);
     }
-    SECTION("EINVAL for opts with sz 4, before the kernel is asked")
+    SECTION("EINVAL for opts with sz below sizeof(size_t), before the kernel is asked")
     {
         bpf_token_create_opts o{};
-        o.sz = 4;
+        o.sz = sizeof(size_t) - 1;
         errno = 0;
         CHECK(bpf_token_create(100000, &o) == -EINVAL); // the kernel would say EBADF
         CHECK(errno == EINVAL);

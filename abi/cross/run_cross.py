@@ -5,7 +5,11 @@ source tree with the architecture's cross file (Debian's g++-<triplet>,
 (unit, faults, fuzz-corpus), and runs them there together with the target's
 abi checks (58 symbols with their nodes, NEEDED libc only, struct layouts).
 Prints each test's counts and the total; exits 1 on any failure, 77 (skipped)
-when the toolchain or qemu-user is missing, naming the package."""
+when the toolchain or qemu-user is missing, naming the package.
+
+With --selftests-vm SERIES, instead: builds the selftest binaries and runs
+them on Debian's kernel of that series under QEMU (selftests/vm), as processes of the target
+(an x86_64 kernel runs i386 binaries; this host's kernel refuses them)."""
 import argparse
 import json
 import os
@@ -15,9 +19,25 @@ import subprocess
 import sys
 import time
 
-TARGETS = ["lib/libsysbpf.so.1.7.0", "tests/unit-tests", "tests/feature-races",
-           "tests/fault-injection", "tests/fuzz-corpus"]
 SUITES = ["unit", "faults", "fuzz", "abi"]
+
+
+def needed_targets(build):
+    """What the tests of SUITES run and depend on, as ninja targets."""
+    def introspect(what):
+        return json.loads(subprocess.run(["meson", "introspect", what, build], capture_output=True,
+                                         text=True, check=True).stdout)
+    files = {t["id"]: t["filename"] for t in introspect("--targets")}
+    every = {f for fs in files.values() for f in fs}
+    need, names = set(), set()
+    for t in introspect("--tests"):
+        if not set(s.split(":")[-1] for s in t["suite"]) & set(SUITES):
+            continue
+        names.add(t["name"])
+        for d in t.get("depends", []):
+            need.update(files.get(d, []))
+        need.update(c for c in t["cmd"] if c in every)
+    return sorted(os.path.relpath(f, build) for f in need), names
 
 
 def cross_binaries(cross_file):
@@ -37,6 +57,7 @@ def main():
     ap.add_argument("--arch", required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--build", required=True)
+    ap.add_argument("--selftests-vm", metavar="SERIES")
     a = ap.parse_args()
 
     cross_file = os.path.join(a.source, "abi", "cross", a.arch + ".ini")
@@ -55,7 +76,11 @@ def main():
             print(p.stdout)
             print(f"{a.arch}: meson setup failed")
             return 1
-    p = run(["ninja", "-C", a.build] + TARGETS)
+    if a.selftests_vm:
+        return selftests_vm(a, cross_file, qemu)
+    run(["ninja", "-C", a.build, "build.ninja"])  # regenerated first if the tree changed
+    targets, names = needed_targets(a.build)
+    p = run(["ninja", "-C", a.build] + targets)
     if p.returncode:
         print(f"{a.arch}: build failed (warnings are errors)")
         return 1
@@ -67,11 +92,13 @@ def main():
     tested = time.monotonic()
 
     totals = [0, 0, 0]
+    seen = set()
     failed = p.returncode != 0
     log = os.path.join(a.build, "meson-logs", "testlog.json")
     with open(log) as f:
         for line in f:
             t = json.loads(line)
+            seen.add(t["name"].split(" / ")[-1])
             out = t.get("stdout") or ""
             m = re.findall(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", out, re.M)
             if m:
@@ -85,9 +112,34 @@ def main():
             if t["result"] not in ("OK", "SKIP"):
                 failed = True
                 print(out[-4000:])
+    missing = names - seen
+    if missing:
+        failed = True
+        print(f"{a.arch}: not run: {', '.join(sorted(missing))}\n{p.stdout[-2000:]}")
     print(f"{a.arch}: build {built - start:.0f} s, tests under {qemu} {tested - built:.0f} s")
     print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
     return 1 if failed or totals[1] else 0
+
+
+def selftests_vm(a, cross_file, qemu):
+    listing = subprocess.run(["ninja", "-C", a.build, "-t", "targets", "all"],
+                             capture_output=True, text=True, check=True).stdout
+    targets = sorted(set(re.findall(r"^(selftests/selftest-[a-z0-9-]+):", listing, re.M)))
+    if not targets:
+        print(f"{a.arch}: no selftest binaries in this build")
+        return 1
+    start = time.monotonic()
+    if run(["ninja", "-C", a.build] + targets).returncode:
+        print(f"{a.arch}: selftests build failed (warnings are errors)")
+        return 1
+    built = time.monotonic()
+    sysroot = re.search(r"^qemu = \['[^']+', '-L', '([^']+)'\]", open(cross_file).read(), re.M).group(1)
+    vm = os.path.join(a.source, "selftests", "vm", "run_on_kernel.py")
+    p = run([sys.executable, vm, "--series", a.selftests_vm, "--work", os.path.join(a.build, "vm-work"),
+             "--run-with", f"{qemu} -L {sysroot}", "--sysroot", sysroot]
+            + [os.path.join(a.build, t) for t in targets])
+    print(f"{a.arch}: selftests build {built - start:.0f} s, VM run {time.monotonic() - built:.0f} s")
+    return p.returncode
 
 
 if __name__ == "__main__":

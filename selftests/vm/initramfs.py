@@ -18,9 +18,30 @@ _SBIN = "/usr/sbin:/sbin:/usr/bin:/bin"
 _LDD_LINE = re.compile(r"^\s*(?:(\S+) => )?(/\S+) \(0x[0-9a-f]+\)$")
 
 
-def shared_libraries(binary):
+def shared_libraries(binary, foreign=None):
     """(soname, path) of every library ldd resolves for binary; the dynamic
-    loader comes back with its absolute path as the soname."""
+    loader comes back with its absolute path as the soname. foreign: for a
+    binary of another architecture, (the command that runs it, its sysroot):
+    its loader lists the libraries, found in the sysroot where they are."""
+    if foreign:
+        run_with, sysroot = foreign
+        loader = subprocess.run(["readelf", "-lW", binary], capture_output=True, text=True,
+                                timeout=60).stdout
+        m = re.search(r"interpreter: (/\S+)\]", loader)
+        if not m:
+            return []
+        # The sysroot's libraries (its /lib), not what the host's
+        # ld.so.cache names.
+        r = subprocess.run(run_with + [sysroot + m.group(1), "--inhibit-cache", "--library-path",
+                                       "/lib", "--list", binary],
+                           capture_output=True, text=True, timeout=60)
+        libs = []
+        for soname, path in re.findall(r"^\s*(?:(\S+) => )?(/\S+) \(0x", r.stdout, re.M):
+            real = sysroot + path if os.path.exists(sysroot + path) else path
+            libs.append((soname or path, real))
+        if r.returncode != 0 or not libs:
+            raise RuntimeError(f"{binary}: its loader does not list its libraries: {r.stderr.strip()}")
+        return libs
     r = subprocess.run(["ldd", binary], capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
         if "not a dynamic executable" in r.stdout + r.stderr:
@@ -61,10 +82,12 @@ def _install_library(src, root, dest):
     return link
 
 
-def build(work, kernel, selftests, test_timeout, helpers=()):
+def build(work, kernel, selftests, test_timeout, helpers=(), foreign=None):
     """Writes work/initramfs.cpio.gz and returns its path. selftests maps a
     name to a binary; helpers are binaries the selftests start by the absolute
-    path compiled into them, installed at that same path."""
+    path compiled into them, installed at that same path. foreign: see
+    shared_libraries(); the selftests' libraries then go where their loader
+    looks by default (LD_LIBRARY_PATH holds the host's)."""
     root = os.path.join(work, "initramfs")
     shutil.rmtree(root, ignore_errors=True)
     for d in ["bin", "dev", "proc", "sys", "selftests", "modules", "lib/sysbpf"]:
@@ -76,8 +99,13 @@ def build(work, kernel, selftests, test_timeout, helpers=()):
     for dest, tool in HOST_TOOLS.items():
         if shutil.which(tool, path=_SBIN):
             binaries.append((shutil.which(tool, path=_SBIN), dest))
+    foreign_binaries = {path for path in selftests.values()} if foreign else set()
     for src, dest in binaries:
         os.chmod(_install(src, root, dest, strip=True), 0o755)
+        if src in foreign_binaries:
+            for soname, lib in shared_libraries(src, foreign):
+                _install_library(lib, root, soname if soname.startswith("/") else "/lib/foreign/" + soname)
+            continue
         for soname, lib in shared_libraries(src):
             # The loader at the path compiled into every binary, the rest in
             # one directory on LD_LIBRARY_PATH (ahead of the binaries' RUNPATH).

@@ -41,8 +41,8 @@ def area_name(binary):
     return name[len("selftest-"):] if name.startswith("selftest-") else name
 
 
-def test_names(binary):
-    out = subprocess.run([binary, "--list-test-names-only"], capture_output=True,
+def test_names(binary, run_with=()):
+    out = subprocess.run([*run_with, binary, "--list-test-names-only"], capture_output=True,
                          text=True, timeout=60).stdout
     return [n for n in out.splitlines() if n.strip() and not re.match(r"^\d+ passed, ", n)]
 
@@ -128,8 +128,14 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--results")
     ap.add_argument("--helper", action="append", default=[])
+    ap.add_argument("--run-with", default="",
+                    help="selftests of another architecture: what runs them here (qemu-user), "
+                         "to list their tests; they run only in the VM")
+    ap.add_argument("--sysroot", help="with --run-with: where their libraries are")
     ap.add_argument("selftests", nargs="+")
     args = ap.parse_args()
+    run_with = args.run_with.split()
+    foreign = (run_with, args.sysroot) if run_with else None
     series = SERIES[args.series]
     vm_timeout = int(os.environ.get("SYSBPF_VM_TIMEOUT", "240"))
     test_timeout = int(os.environ.get("SYSBPF_VM_TEST_TIMEOUT", "120"))
@@ -138,7 +144,7 @@ def main():
         if not shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"):
             skip(series.name, f"{tool} is not installed (bash .ci/install-deps installs it)")
     binaries = {area_name(b): os.path.abspath(b) for b in args.selftests}
-    names = {area: test_names(b) for area, b in binaries.items()}
+    names = {area: test_names(b, run_with) for area, b in binaries.items()}
     os.makedirs(args.work, exist_ok=True)
 
     try:
@@ -146,7 +152,7 @@ def main():
     except kernel_package.Unavailable as e:
         skip(series.name, str(e))
     print(f"{series.name} kernel: {kernel.release} from {', '.join(kernel.packages)}")
-    image = initramfs.build(args.work, kernel, binaries, test_timeout, args.helper)
+    image = initramfs.build(args.work, kernel, binaries, test_timeout, args.helper, foreign)
     print(f"initramfs: {os.path.getsize(image) / 1e6:.1f} MB")
     text, console, problem = run_vm(kernel, image, args.work, vm_timeout)
     vm_results, release = parse_report(text, binaries, names)

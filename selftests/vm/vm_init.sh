@@ -8,7 +8,7 @@
 #   @@SYSBPF-VM END@@
 # then powers off. /vm.conf sets TEST_TIMEOUT (seconds per binary).
 /bin/busybox --install -s /bin
-export PATH=/usr/sbin:/sbin:/usr/bin:/bin LD_LIBRARY_PATH=/lib/sysbpf HOME=/tmp
+export PATH=/usr/sbin:/sbin:/usr/bin:/bin LD_LIBRARY_PATH=/lib/sysbpf:/lib/foreign HOME=/tmp
 . /vm.conf
 
 mount -t proc proc /proc
