@@ -88,6 +88,17 @@ __u64 read_u64(int map_fd, __u32 key)
     return bpf_map_lookup_elem(map_fd, &key, &v) == 0 ? v : ~0ULL;
 }
 
+__u64 read_u64_at_least(int map_fd, __u32 key, __u64 min)
+{
+    __u64 v = read_u64(map_fd, key);
+    for (int i = 0; i < 200 && (v < min || v == ~0ULL); i++) {
+        timespec ts{0, 10 * 1000 * 1000};
+        ::nanosleep(&ts, nullptr);
+        v = read_u64(map_fd, key);
+    }
+    return v;
+}
+
 // Stores r7 into map[0] with map_update_elem.
 static void store_r7(Prog &p, int map_fd)
 {

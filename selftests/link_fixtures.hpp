@@ -62,6 +62,10 @@ int load_cookie_prog(bpf_prog_type type, int map_fd, bpf_attach_type expected, _
 int u64_array(unsigned entries);
 // Value `key` of a u64 array, or ~0 if the lookup failed.
 __u64 read_u64(int map_fd, __u32 key);
+// read_u64 once it is at least `min`, polling for up to 2 s (packets on a
+// veth are counted on the receiver's NAPI poll, late on a loaded machine);
+// the last value read otherwise.
+__u64 read_u64_at_least(int map_fd, __u32 key, __u64 min);
 
 // map[0] = bpf_get_attach_cookie(ctx); returns `ret`.
 Prog record_cookie_prog(int map_fd, __s32 ret);

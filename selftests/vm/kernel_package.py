@@ -118,6 +118,15 @@ def _newest_cached_image(series, directory):
     return None
 
 
+def _prune(directory, keep):
+    """Removes the series' other cached packages once the newest is in use."""
+    names = {os.path.basename(d) for d in keep}
+    for f in os.listdir(directory):
+        deb = f[:-len(".sha256")] if f.endswith(".sha256") else f
+        if deb.endswith(".deb") and deb not in names:
+            os.remove(os.path.join(directory, f))
+
+
 def _modinfo_depends(ko):
     """The depends= entry of a module's .modinfo ELF section (ELF64 LE, x86_64
     guests only), as module names."""
@@ -241,7 +250,9 @@ def get_kernel(series, cache, work):
                 problem = f"apt knows no package matching {series.image.pattern}"
         if image:
             debs = [_fetch(apt, directory, p) for p in series.packages(image)]
-            return _unpack(debs, work)
+            kernel = _unpack(debs, work)
+            _prune(directory, debs)
+            return kernel
     except (apt_private.AptError, Unavailable, OSError, subprocess.SubprocessError) as e:
         problem = str(e)
     image = _newest_cached_image(series, directory)
