@@ -150,6 +150,10 @@ def main():
         lib_includes, libbpf_a, libbpf_libs = libbpf_source.build(os.path.join(args.work, "libbpf"))
     except libbpf_source.Unavailable as e:
         return skip(f"libbpf {libbpf_source.VERSION} cannot be had: {e}")
+    except libbpf_source.Mismatch as e:
+        print(f"FAIL: {e}")
+        print("0 passed, 1 failed, 0 skipped")
+        return 1
     print(f"libbpf {libbpf_source.VERSION}: {libbpf_a} (orig tarball sha256 {libbpf_source.ORIG_SHA256})")
 
     entries = compare.read_entries(args.deliberate)
