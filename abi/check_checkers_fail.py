@@ -68,7 +68,7 @@ def main():
         expect_failure("symbols: NEEDED and SONAME", "check_symbols.py",
                        [*common, "--expected", str(exp / "symbols.tsv"), "--missing", "ignore",
                         "--needed", "libc.so.6,libelf.so.1", "--soname", "libbpf.so.1"],
-                       ["NEEDED ['libc.so.6'], expected ['libc.so.6', 'libelf.so.1']",
+                       ["NEEDED ['libc.so.6'", "expected ['libc.so.6', 'libelf.so.1']",
                         "SONAME ['libsysbpf.so.1'], expected libbpf.so.1"])
 
         create = "bpf_map_create\tC\tint (enum bpf_map_type, const char *, __u32, __u32, __u32, const struct bpf_map_create_opts *)"

@@ -10,6 +10,7 @@
 #include <memory>
 
 using namespace selftest;
+using namespace vmlinux_btf;
 
 // LIBBPF_OPTS leaves the fields it is not given to its memset.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

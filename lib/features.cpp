@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -19,16 +18,18 @@ namespace {
 
 enum class Memcg : int { Unknown, Charged, Memlock };
 std::atomic<Memcg> g_memcg{Memcg::Unknown};
-std::atomic<std::size_t> g_memlock_rlim{static_cast<std::size_t>(RLIM_INFINITY)};
+// rlim_t, as libbpf keeps it: RLIM_INFINITY must survive where size_t is
+// narrower than rlim_t (32-bit targets).
+std::atomic<rlim_t> g_memlock_rlim{RLIM_INFINITY};
 
 // Loads "<first_insn>; exit" as a socket filter, the way libbpf's feature
 // probes do (attr sent up to prog_token_fd), with up to `attempts` tries on
 // EAGAIN. Returns 0 once loaded (the fd is closed here), or -errno.
-long load_probe(kernel::u64 first_insn, const char *name, int attempts) noexcept
+long load_probe(kernel::Insn first_insn, const char *name, int attempts) noexcept
 {
-    constexpr kernel::u64 kExit = 0x95;
+    constexpr kernel::Insn kExit{0x95, 0, 0, 0, 0}; // exit
     constexpr unsigned kProbeSize = offsetof(kernel::ProgLoadAttr, prog_token_fd) + 4;
-    const kernel::u64 insns[] = {first_insn, kExit};
+    const kernel::Insn insns[] = {first_insn, kExit};
     kernel::ProgLoadAttr a{};
     a.prog_type = 1; // BPF_PROG_TYPE_SOCKET_FILTER
     a.insn_cnt = 2;
@@ -50,7 +51,7 @@ long load_probe(kernel::u64 first_insn, const char *name, int attempts) noexcept
 // the same release (5.11), so a program calling it loads only there.
 Memcg probe_memcg() noexcept
 {
-    constexpr kernel::u64 kCallCoarseNs = 0x85 | (kernel::u64{160} << 32); // call #160
+    constexpr kernel::Insn kCallCoarseNs{0x85, 0, 0, 0, 160}; // call #160
     bool loaded = load_probe(kCallCoarseNs, nullptr, 1) == 0; // libbpf tries once
     return loaded ? Memcg::Charged : Memcg::Memlock;
 }
@@ -64,7 +65,7 @@ void note_names_refused() noexcept
 
 bool prog_names_refused_by_probe() noexcept
 {
-    constexpr kernel::u64 kMovR0Zero = 0xb7; // r0 = 0
+    constexpr kernel::Insn kMovR0Zero{0xb7, 0, 0, 0, 0}; // r0 = 0
     if (load_probe(kMovR0Zero, "sysbpf_namechk", 5) != -E2BIG) // libbpf: load attempts
         return false;
     note_names_refused();
@@ -75,7 +76,7 @@ int set_memlock_rlim(std::size_t bytes) noexcept
 {
     if (detail::g_raise.load() != detail::Raise::NotYet)
         return -EBUSY;
-    g_memlock_rlim.store(bytes);
+    g_memlock_rlim.store(static_cast<rlim_t>(bytes));
     return 0;
 }
 
@@ -91,15 +92,15 @@ bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
     if (ticket.raised_before)
         return false; // the call already ran under the raised limit
     detail::Raise expected = detail::Raise::NotYet;
-    if (!detail::g_raise.compare_exchange_strong(expected, detail::Raise::Raising)) {
-        // Another thread raises (or raised) the limit after this call was
-        // issued: retry under it, as a single-threaded process would have
-        // issued the call only after the raise.
-        while ((expected = detail::g_raise.load()) == detail::Raise::Raising)
-            ::sched_yield();
-        return expected == detail::Raise::Raised;
-    }
-    const std::size_t bytes = g_memlock_rlim.load();
+    const bool first = detail::g_raise.compare_exchange_strong(expected, detail::Raise::Raising);
+    if (!first && expected != detail::Raise::Raising)
+        return expected == detail::Raise::Raised; // decided before this call
+    // This call raises the limit: it is the first, or another raise is under
+    // way (in another thread, or in the code a signal handler interrupted on
+    // this one). Nothing waits for another raise to finish (a handler would
+    // wait for itself forever): each raises to the same value, and setrlimit
+    // is async-signal-safe and idempotent.
+    const rlim_t bytes = g_memlock_rlim.load();
     bool raised = false;
     if (bytes != 0) {
         rlimit r{bytes, bytes};
@@ -109,7 +110,8 @@ bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
         raised = ::setrlimit(RLIMIT_MEMLOCK, &r) == 0;
         errno = saved;
     }
-    detail::g_raise.store(raised ? detail::Raise::Raised : detail::Raise::Refused);
+    if (first)
+        detail::g_raise.store(raised ? detail::Raise::Raised : detail::Raise::Refused);
     return raised;
 }
 
@@ -118,7 +120,7 @@ void reset_for_tests() noexcept
     detail::g_names_refused = false;
     g_memcg = Memcg::Unknown;
     detail::g_raise = detail::Raise::NotYet;
-    g_memlock_rlim = static_cast<std::size_t>(RLIM_INFINITY);
+    g_memlock_rlim = RLIM_INFINITY;
 }
 
 } // namespace sysbpf::features

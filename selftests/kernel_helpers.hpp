@@ -83,6 +83,13 @@ int possible_cpus();
 // Whether fd has close-on-exec set.
 bool cloexec(int fd);
 
-inline std::string errstr(int e) { return std::string(strerrorname_np(e) ? strerrorname_np(e) : "?"); }
+// The errno's name; also for the kernel's internal ENOTSUPP (524), which
+// libc does not name.
+inline std::string errstr(int e)
+{
+    if (e == kENOTSUPP)
+        return "ENOTSUPP";
+    return std::string(strerrorname_np(e) ? strerrorname_np(e) : "?");
+}
 
 } // namespace selftest

@@ -134,4 +134,19 @@ long VmlinuxBtf::member_index(const std::string &name, const std::string &member
     return -1;
 }
 
+bool VmlinuxBtf::has_enumerator(const std::string &name, const std::string &value) const
+{
+    std::uint32_t id = find(kEnum, name);
+    if (!id)
+        return false;
+    const Type &t = types_[id - 1];
+    for (unsigned i = 0; i < (t.info & 0xffff); i++) {
+        std::uint32_t name_off;
+        std::memcpy(&name_off, data_.data() + t.extra + 8 * i, sizeof(name_off));
+        if (value == str(name_off))
+            return true;
+    }
+    return false;
+}
+
 } // namespace selftest::links

@@ -24,10 +24,14 @@ public:
     long struct_size(const std::string &name) const;
     // Position of member `member` among the members of struct `name`, or -1.
     long member_index(const std::string &name, const std::string &member) const;
+    // Whether enum `name` has an enumerator `value` (what a kernel knows of
+    // its own UAPI enums, e.g. bpf_attach_type).
+    bool has_enumerator(const std::string &name, const std::string &value) const;
 
     static constexpr unsigned kStruct = 4;
     static constexpr unsigned kUnion = 5;
     static constexpr unsigned kTypedef = 8;
+    static constexpr unsigned kEnum = 6;
     static constexpr unsigned kFunc = 12;
 
 private:

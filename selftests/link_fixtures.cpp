@@ -1,5 +1,8 @@
 #include "link_fixtures.hpp"
 
+#include "kernel_refusal.hpp"
+
+#include <cerrno>
 #include <cstring>
 #include <sys/syscall.h>
 #include <time.h>
@@ -40,6 +43,38 @@ int load_prog(bpf_prog_type type, const Prog &insns, bpf_attach_type expected,
         if (again >= 0)
             ::close(again);
         *log = buf;
+        errno = err;
+    }
+    return fd;
+}
+
+int raw_link_create(int prog_fd, int target_fd, bpf_attach_type type, __u64 cookie)
+{
+    bpf_attr a;
+    std::memset(&a, 0, sizeof(a));
+    a.link_create.prog_fd = static_cast<__u32>(prog_fd);
+    a.link_create.target_fd = static_cast<__u32>(target_fd);
+    a.link_create.attach_type = type;
+    if (type == BPF_PERF_EVENT)
+        a.link_create.perf_event.bpf_cookie = cookie;
+    else
+        a.link_create.tracing.cookie = cookie;
+    long fd = ::syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof(a));
+    if (fd < 0)
+        return errno;
+    ::close(static_cast<int>(fd));
+    return 0;
+}
+
+int load_cookie_prog(bpf_prog_type type, int map_fd, bpf_attach_type expected, __u32 attach_btf_id,
+                     const char *for_type, std::string *skip)
+{
+    const Prog p = record_cookie_prog(map_fd, 0);
+    int fd = load_prog(type, p, expected, attach_btf_id);
+    if (fd < 0) {
+        int err = errno;
+        *skip = cookie_helper_refusal(ProgLoad{type, p.data(), p.size(), expected, attach_btf_id}, err,
+                                      for_type);
         errno = err;
     }
     return fd;

@@ -47,6 +47,17 @@ constexpr int kHelperSeqWrite = 127;
 int load_prog(bpf_prog_type type, const Prog &insns, bpf_attach_type expected = (bpf_attach_type)0,
               __u32 attach_btf_id = 0, std::string *log = nullptr);
 
+// A raw bpf(BPF_LINK_CREATE) of prog on target with nothing else set but the
+// cookie of perf_event or tracing links (by the attach type); a link it makes
+// is closed. 0 or the errno: what the kernel itself answers.
+int raw_link_create(int prog_fd, int target_fd, bpf_attach_type type, __u64 cookie = 0);
+
+// load_prog of record_cookie_prog(map_fd, 0); when the kernel refuses the
+// bpf_get_attach_cookie call (cookie_helper_refusal), *skip gets the reason,
+// with `for_type` naming the program type and release.
+int load_cookie_prog(bpf_prog_type type, int map_fd, bpf_attach_type expected, __u32 attach_btf_id,
+                     const char *for_type, std::string *skip);
+
 // An array map of `entries` u64 values.
 int u64_array(unsigned entries);
 // Value `key` of a u64 array, or ~0 if the lookup failed.

@@ -4,6 +4,7 @@
 // documented errors. Kinds the kernel cannot do are skipped with its errno.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 #include "link_btf.hpp"
 #include "link_cgroup.hpp"
 #include "link_fixtures.hpp"
@@ -114,7 +115,11 @@ TEST_CASE("link_create: perf_event link on a tracepoint runs the program with it
     REQUIRE(event >= 0);
     Fd map(u64_array(1));
     REQUIRE(map >= 3);
-    Fd prog(load_prog(BPF_PROG_TYPE_TRACEPOINT, record_cookie_prog(map, 0)));
+    std::string skip;
+    Fd prog(load_cookie_prog(BPF_PROG_TYPE_TRACEPOINT, map, (bpf_attach_type)0, 0, "tracepoint programs, 5.15",
+                             &skip));
+    if (prog < 0 && !skip.empty())
+        SKIP_TEST(skip);
     REQUIRE(prog >= 3);
     int fds = open_fd_count();
 
@@ -149,7 +154,11 @@ TEST_CASE("link_create: perf_event link info names the tracepoint and its bpf_co
     REQUIRE(event >= 0);
     Fd map(u64_array(1));
     REQUIRE(map >= 3);
-    Fd prog(load_prog(BPF_PROG_TYPE_TRACEPOINT, record_cookie_prog(map, 0)));
+    std::string skip;
+    Fd prog(load_cookie_prog(BPF_PROG_TYPE_TRACEPOINT, map, (bpf_attach_type)0, 0, "tracepoint programs, 5.15",
+                             &skip));
+    if (prog < 0 && !skip.empty())
+        SKIP_TEST(skip);
     REQUIRE(prog >= 3);
     LIBBPF_OPTS(bpf_link_create_opts, o, .perf_event = {.bpf_cookie = 0x1234567890abcdefULL});
     Fd link(bpf_link_create(prog, event, BPF_PERF_EVENT, &o));
@@ -170,14 +179,25 @@ TEST_CASE("link_create: perf_event errors")
     Fd prog(load_prog(BPF_PROG_TYPE_TRACEPOINT, return_imm(0)));
     REQUIRE(prog >= 3);
     int fds = open_fd_count();
+    // Kernels before 5.15 know no BPF_PERF_EVENT attach type: EINVAL first.
+    std::string no_links;
+    VmlinuxBtf btf;
+    if (btf.ok() && !btf.has_enumerator("bpf_attach_type", "BPF_PERF_EVENT") &&
+        raw_link_create(prog, closed_fd(), BPF_PERF_EVENT) == EINVAL)
+        no_links = "kernel without perf_event links (5.15+): its BTF's enum bpf_attach_type has no "
+                   "BPF_PERF_EVENT; raw BPF_LINK_CREATE gives EINVAL";
     SECTION("EBADF for a target that is not open")
     {
+        if (!no_links.empty())
+            SKIP_TEST(no_links);
         errno = 0;
         CHECK(no_leak(bpf_link_create(prog, closed_fd(), BPF_PERF_EVENT, nullptr)) == -EBADF);
         CHECK(errno == EBADF);
     }
     SECTION("EBADF for a target that is not a perf event")
     {
+        if (!no_links.empty())
+            SKIP_TEST(no_links);
         Fd map(u64_array(1));
         CHECK(no_leak(bpf_link_create(prog, map, BPF_PERF_EVENT, nullptr)) == -EBADF);
         CHECK(errno == EBADF);
@@ -683,6 +703,10 @@ TEST_CASE("link_create: kprobe_multi link")
     int r = bpf_link_create(prog, 0, kTraceKprobeMulti, &o);
     if (r < 0) {
         CHECK(errno == -r);
+        VmlinuxBtf btf;
+        if (btf.ok() && !btf.has_enumerator("bpf_attach_type", "BPF_TRACE_KPROBE_MULTI"))
+            SKIP_TEST("kernel without kprobe_multi links (5.18+): its BTF's enum bpf_attach_type has no "
+                      "BPF_TRACE_KPROBE_MULTI; " + errstr(-r));
         SKIP_TEST("kprobe_multi links: " + errstr(-r) + " (no kprobes or fprobe in this kernel's config)");
     }
     Fd link(r);
@@ -699,7 +723,10 @@ TEST_CASE("link_create: uprobe_multi link on a function of this binary, with coo
     REQUIRE(off > 0);
     Fd map(u64_array(1));
     REQUIRE(map >= 3);
-    Fd prog(load_prog(BPF_PROG_TYPE_KPROBE, record_cookie_prog(map, 0), kTraceUprobeMulti));
+    std::string skip;
+    Fd prog(load_cookie_prog(BPF_PROG_TYPE_KPROBE, map, kTraceUprobeMulti, 0, "kprobe programs, 5.15", &skip));
+    if (prog < 0 && !skip.empty())
+        SKIP_TEST(skip);
     REQUIRE(prog >= 3);
 
     unsigned long offsets[] = {static_cast<unsigned long>(off)};
@@ -746,31 +773,47 @@ TEST_CASE("link_create: uprobe_multi link on a function of this binary, with coo
 namespace {
 
 // Loads a tracing program of `type` for kernel function `fn`; fd or -errno.
-int load_tracing(bpf_prog_type prog_type, bpf_attach_type type, const char *fn,
-                 std::string *log = nullptr)
+// When the host's policy refuses the load, *skip gets the reason (see
+// kernel_refusal.hpp).
+int load_tracing(bpf_prog_type prog_type, bpf_attach_type type, const char *fn, const char *kind,
+                 std::string *skip, std::string *log = nullptr)
 {
     VmlinuxBtf btf;
     __u32 id = btf.ok() ? btf.find(VmlinuxBtf::kFunc, fn) : 0;
     if (!id)
         return -ENOENT;
-    int fd = load_prog(prog_type, return_imm(0), type, id, log);
-    return fd < 0 ? -errno : fd;
+    const Prog p = return_imm(0);
+    int fd = load_prog(prog_type, p, type, id, log);
+    if (fd >= 0)
+        return fd;
+    int err = errno;
+    *skip = host_policy_refusal(ProgLoad{prog_type, p.data(), p.size(), type, id}, err, kind);
+    return -err;
 }
 
 constexpr __u64 kTracingCookie = 99;
 
-// Links `prog` with cookie kTracingCookie, checks the link info and returns
-// the cookie the info reports.
-__u64 tracing_link(int prog, bpf_attach_type type)
+// Links `prog` with cookie kTracingCookie, checks the link info and sets
+// *cookie to the cookie the info reports. Returns the skip reason when the
+// kernel takes no such link in BPF_LINK_CREATE (before 5.19: fentry and the
+// like only through BPF_RAW_TRACEPOINT_OPEN, without a cookie), else "".
+std::string tracing_link(int prog, bpf_attach_type type, const char *kind, __u64 *cookie)
 {
+    *cookie = 0;
     LIBBPF_OPTS(bpf_link_create_opts, o, .tracing = {.cookie = kTracingCookie});
     Fd link(bpf_link_create(prog, 0, type, &o));
+    if (link < 0 && errno == EINVAL && raw_link_create(prog, 0, type, kTracingCookie) == EINVAL &&
+        raw_link_create(prog, 0, type) == EINVAL)
+        return std::string("kernel takes no ") + kind +
+               " links in BPF_LINK_CREATE, so no cookie (5.19+); raw bpf() refused the same way, with "
+               "and without a cookie: EINVAL";
     REQUIRE(link >= 3);
     LinkInfo info;
     REQUIRE(link_info(link, info) == 0);
     CHECK(info.type() == kLinkTracing);
     CHECK(info.u32_at(16) == static_cast<__u32>(type));
-    return info.u64_at(32);
+    *cookie = info.u64_at(32);
+    return "";
 }
 
 // tracing.cookie in bpf_link_info came in 6.16; older kernels leave those
@@ -779,14 +822,39 @@ const char kNoTracingCookieInfo[] = "kernel reports no cookie in tracing link in
 
 } // namespace
 
+// The companion of the skips above: host_policy_refusal claims a refusal
+// only when the raw call is refused the same way, before the verifier.
+TEST_CASE("host_policy_refusal: not claimed when the raw load succeeds or is refused otherwise")
+{
+    const Prog ok = return_imm(0);
+    ProgLoad loads{BPF_PROG_TYPE_SOCKET_FILTER, ok.data(), ok.size()};
+    CHECK(raw_prog_load(loads).err == 0);
+    CHECK(host_policy_refusal(loads, EPERM, "socket filter").empty());
+
+    const Prog bad = {exit_insn()}; // r0 not set: the verifier refuses with EACCES
+    ProgLoad refused{BPF_PROG_TYPE_SOCKET_FILTER, bad.data(), bad.size()};
+    RawLoad raw = raw_prog_load(refused);
+    CHECK(raw.err == EACCES);
+    CHECK(raw.verified);
+    CHECK(host_policy_refusal(refused, EPERM, "socket filter").empty());
+    CHECK(host_policy_refusal(refused, EACCES, "socket filter").empty());
+    CHECK(kernel_refusal_with_log(refused, EACCES, "R0 !read_ok", "why").find("why (raw bpf()") == 0);
+    CHECK(kernel_refusal_with_log(refused, EINVAL, "R0 !read_ok", "why").empty());
+    CHECK(kernel_refusal_with_log(refused, EACCES, "no such line", "why").empty());
+}
+
 TEST_CASE("link_create: fentry link")
 {
-    int fd = load_tracing(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "bpf_fentry_test1");
-    if (fd == -EPERM)
-        SKIP_TEST("fentry loads get EPERM here");
+    std::string skip;
+    int fd = load_tracing(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "bpf_fentry_test1", "fentry", &skip);
+    if (fd < 0 && !skip.empty())
+        SKIP_TEST(skip);
     REQUIRE(fd >= 3);
     Fd prog(fd);
-    const __u64 cookie = tracing_link(prog, BPF_TRACE_FENTRY);
+    __u64 cookie;
+    skip = tracing_link(prog, BPF_TRACE_FENTRY, "fentry", &cookie);
+    if (!skip.empty())
+        SKIP_TEST(skip);
     if (cookie == 0)
         SKIP_TEST(kNoTracingCookieInfo);
     CHECK(cookie == kTracingCookie);
@@ -794,12 +862,16 @@ TEST_CASE("link_create: fentry link")
 
 TEST_CASE("link_create: fexit link")
 {
-    int fd = load_tracing(BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, "bpf_fentry_test1");
-    if (fd == -EPERM)
-        SKIP_TEST("fexit loads get EPERM here");
+    std::string skip;
+    int fd = load_tracing(BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, "bpf_fentry_test1", "fexit", &skip);
+    if (fd < 0 && !skip.empty())
+        SKIP_TEST(skip);
     REQUIRE(fd >= 3);
     Fd prog(fd);
-    const __u64 cookie = tracing_link(prog, BPF_TRACE_FEXIT);
+    __u64 cookie;
+    skip = tracing_link(prog, BPF_TRACE_FEXIT, "fexit", &cookie);
+    if (!skip.empty())
+        SKIP_TEST(skip);
     if (cookie == 0)
         SKIP_TEST(kNoTracingCookieInfo);
     CHECK(cookie == kTracingCookie);
@@ -814,13 +886,17 @@ TEST_CASE("link_create: fmod_ret link")
     // program returns 0, so the hook runs unchanged while linked; a hook called
     // rarely (on tun device creation): patching a hot one such as
     // security_file_open locked both CPUs of the emulated 6.1 VM up.
-    int fd = load_tracing(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN, "security_tun_dev_create", &log);
-    if (fd == -EPERM)
-        SKIP_TEST("fmod_ret loads get EPERM here");
+    std::string skip;
+    int fd = load_tracing(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN, "security_tun_dev_create", "fmod_ret", &skip, &log);
+    if (fd < 0 && !skip.empty())
+        SKIP_TEST(skip);
     INFO(log);
     REQUIRE(fd >= 3);
     Fd prog(fd);
-    const __u64 cookie = tracing_link(prog, BPF_MODIFY_RETURN);
+    __u64 cookie;
+    skip = tracing_link(prog, BPF_MODIFY_RETURN, "fmod_ret", &cookie);
+    if (!skip.empty())
+        SKIP_TEST(skip);
     if (cookie == 0)
         SKIP_TEST(kNoTracingCookieInfo);
     CHECK(cookie == kTracingCookie);
@@ -828,12 +904,16 @@ TEST_CASE("link_create: fmod_ret link")
 
 TEST_CASE("link_create: LSM link")
 {
-    int fd = load_tracing(BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open");
-    if (fd == -EPERM)
-        SKIP_TEST("LSM loads get EPERM here");
+    std::string skip;
+    int fd = load_tracing(BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", "LSM", &skip);
+    if (fd < 0 && !skip.empty())
+        SKIP_TEST(skip);
     REQUIRE(fd >= 3);
     Fd prog(fd);
-    const __u64 cookie = tracing_link(prog, BPF_LSM_MAC);
+    __u64 cookie;
+    skip = tracing_link(prog, BPF_LSM_MAC, "LSM", &cookie);
+    if (!skip.empty())
+        SKIP_TEST(skip);
     if (cookie == 0)
         SKIP_TEST(kNoTracingCookieInfo);
     CHECK(cookie == kTracingCookie);

@@ -1,6 +1,7 @@
 // Maps on the real kernel: create, element operations, documented errors.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 
 #include <bpf/bpf.h>
 
@@ -188,8 +189,8 @@ TEST_CASE("map elements: lookup_and_delete on a hash map (kernel 5.14+)")
     __u32 k = 1, v = 77, out = 0;
     REQUIRE(bpf_map_update_elem(fd, &k, &v, BPF_ANY) == 0);
     int r = bpf_map_lookup_and_delete_elem(fd, &k, &out);
-    if (r == -kENOTSUPP || r == -EINVAL)
-        SKIP_TEST("kernel lacks lookup_and_delete on hash maps: " + errstr(-r));
+    if (r == -kENOTSUPP && !hash_lookup_and_delete_refusal().empty())
+        SKIP_TEST(hash_lookup_and_delete_refusal());
     REQUIRE(r == 0);
     CHECK(out == 77);
     CHECK(bpf_map_lookup_elem(fd, &k, &out) == -ENOENT);
@@ -298,6 +299,9 @@ TEST_CASE("map elements: the _flags variants and get_next_key's fallback to the 
     }
     SECTION("lookup_and_delete_elem_flags: ENOENT for a missing key, EINVAL for BPF_F_LOCK")
     {
+        const std::string refused = hash_lookup_and_delete_refusal();
+        if (!refused.empty())
+            SKIP_TEST(refused);
         errno = 0;
         CHECK(bpf_map_lookup_and_delete_elem_flags(fd, &missing, &out, 0) == -ENOENT);
         CHECK(errno == ENOENT);

@@ -11,6 +11,7 @@
 #include <string>
 
 using namespace selftest;
+using namespace vmlinux_btf;
 using namespace selftest::misc;
 
 namespace {
@@ -43,11 +44,15 @@ struct PrintingProg {
             skip = "no readable /sys/kernel/btf/vmlinux";
             return;
         }
-        // 6.17 named it bpf_stream_vprintk; later kernels bpf_stream_vprintk_impl.
-        __u32 kfunc = btf.find("bpf_stream_vprintk_impl", kBtfKindFunc);
-        if (!kfunc)
-            kfunc = btf.find("bpf_stream_vprintk", kBtfKindFunc);
-        if (!kfunc) {
+        // 6.17 named it bpf_stream_vprintk, 6.18 bpf_stream_vprintk_impl; 7.x
+        // lists both in BTF but resolves only bpf_stream_vprintk (the aux
+        // argument became implicit). Each name the BTF lists is tried.
+        std::vector<__u32> kfuncs;
+        for (const char *name : {"bpf_stream_vprintk", "bpf_stream_vprintk_impl"}) {
+            if (__u32 id = btf.find(name, kBtfKindFunc))
+                kfuncs.push_back(id);
+        }
+        if (kfuncs.empty()) {
             skip = "no bpf_stream_vprintk kfunc in vmlinux BTF";
             return;
         }
@@ -62,7 +67,17 @@ struct PrintingProg {
             skip = "format map: " + errstr(errno);
             return;
         }
-        std::vector<bpf_insn> insns = {
+        for (__u32 kfunc : kfuncs) {
+            prog.reset(load_prog(BPF_PROG_TYPE_SOCKET_FILTER, "st_print", program(kfunc)));
+            if (prog >= 0)
+                return;
+        }
+        skip = "loading a program that calls bpf_stream_vprintk: " + errstr(-prog.get());
+    }
+
+    std::vector<bpf_insn> program(__u32 kfunc) const
+    {
+        return {
             mov64_imm(1, kStdout),                                     // stream_id
             insn(BPF_LD | BPF_DW | BPF_IMM, 2, kPseudoMapValue, 0, fmt_map), // fmt
             insn(0, 0, 0, 0, 0),                                       //   (value offset 0)
@@ -74,9 +89,6 @@ struct PrintingProg {
             insn(BPF_JMP | BPF_CALL, 0, kPseudoKfuncCall, 0, static_cast<__s32>(kfunc)),
             exit_insn(),
         };
-        prog.reset(load_prog(BPF_PROG_TYPE_SOCKET_FILTER, "st_print", insns));
-        if (prog < 0)
-            skip = "loading a program that calls bpf_stream_vprintk: " + errstr(-prog.get());
     }
 
     // Runs the program once; returns the kfunc's result.

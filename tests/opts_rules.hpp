@@ -20,7 +20,7 @@ void check_opts_sz_rules(Call call, size_t known_end)
 
     SECTION("sz smaller than size_t itself")
     {
-        for (size_t sz : {0, 1, 4, 7}) {
+        for (size_t sz : {size_t{0}, size_t{1}, sizeof(size_t) / 2, sizeof(size_t) - 1}) {
             FakeKernel k;
             std::memset(buf, 0, sizeof(buf));
             o->sz = sz;
@@ -56,6 +56,18 @@ void check_opts_sz_rules(Call call, size_t known_end)
         buf[known_end] = 0x5a; // the caller's struct ends before this byte
         CHECK(call(o) >= 0);
         CHECK(k.calls.size() == 2);
+    }
+    SECTION("sz of size_t itself (a struct of `sz` alone) is accepted")
+    {
+        FakeKernel k;
+        k.fallback = [](int, void *, unsigned) { return 3L; };
+        std::memset(buf, 0, sizeof(buf));
+        o->sz = sizeof(size_t);
+        buf[sizeof(size_t)] = 0x5a; // past sz: not the caller's
+        errno = 0;
+        CHECK(call(o) >= 0);
+        CHECK(errno == 0);
+        CHECK(k.calls.size() == 1);
     }
 }
 

@@ -111,7 +111,7 @@ TEST_CASE("prog_attach_opts: every historical opts size; fields past sz are not 
         o.relative_id = 9;          // both set: EINVAL only when both are read
         o.expected_revision = 10;   // 24..32, since 1.3
         int r = bpf_prog_attach_opts(5, 6, BPF_CGROUP_INET_INGRESS, &o);
-        if (sz < 24) {
+        if (sz < SYSBPF_END_OF(bpf_prog_attach_opts, relative_id)) {
             CHECK(r == 0);
             auto e = expected(6, 5, BPF_CGROUP_INET_INGRESS, BPF_F_REPLACE);
             e.replace_bpf_fd = 7;
@@ -129,7 +129,8 @@ TEST_CASE("prog_attach_opts: every historical opts size; fields past sz are not 
         }
     }
     FakeKernel k;
-    auto o = sized<struct bpf_prog_attach_opts>(20); // relative_fd in, relative_id out
+    auto o = sized<struct bpf_prog_attach_opts>(
+        SYSBPF_END_OF(bpf_prog_attach_opts, relative_fd)); // relative_fd in, relative_id out
     o.relative_fd = 8;
     o.relative_id = 9;
     CHECK(bpf_prog_attach_opts(5, 6, BPF_CGROUP_INET_INGRESS, &o) == 0);
@@ -145,11 +146,12 @@ TEST_CASE("prog_attach_opts: NULL opts and bad opts")
     unsigned char big[48] = {};
     auto *o = reinterpret_cast<struct bpf_prog_attach_opts *>(big);
     o->sz = sizeof(big);
-    big[32] = 1;
+    const size_t known = SYSBPF_END_OF(bpf_prog_attach_opts, expected_revision);
+    big[known] = 1;
     CHECK(bpf_prog_attach_opts(5, 6, BPF_CGROUP_INET_INGRESS, o) == -EINVAL);
     CHECK(errno == EINVAL);
-    big[32] = 0;
-    o->sz = 4;
+    big[known] = 0;
+    o->sz = sizeof(size_t) - 1;
     CHECK(bpf_prog_attach_opts(5, 6, BPF_CGROUP_INET_INGRESS, o) == -EINVAL);
     CHECK(k.calls.size() == 1);
     o->sz = sizeof(big);
@@ -205,7 +207,8 @@ TEST_CASE("prog_detach_opts: every historical opts size; fields past sz are not 
         CHECK(a.expected_revision == 4);
     }
     FakeKernel k;
-    auto o = sized<struct bpf_prog_detach_opts>(24); // revision (24..32) outside
+    auto o = sized<struct bpf_prog_detach_opts>(
+        offsetof(struct bpf_prog_detach_opts, expected_revision)); // revision outside
     o.relative_id = 2;
     o.expected_revision = 4;
     CHECK(bpf_prog_detach_opts(5, 6, BPF_CGROUP_INET_INGRESS, &o) == 0);

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -79,9 +80,11 @@ TEST_CASE("btf_load: NULL opts send only the blob")
 
 TEST_CASE("btf_load: btf_size is truncated to 32 bits, as libbpf does")
 {
+    if (sizeof(size_t) <= 4)
+        SKIP_TEST("size_t is 32 bits on this target: a btf_size cannot be wider than the attr's");
     FakeKernel k;
     k.then_return(-E2BIG);
-    CHECK(bpf_btf_load(blob, (size_t{1} << 32) + 16, nullptr) == -E2BIG);
+    CHECK(bpf_btf_load(blob, static_cast<size_t>((std::uint64_t{1} << 32) + 16), nullptr) == -E2BIG);
     CHECK(k.attr<BtfLoadAttr>().btf_size == 16);
 }
 
@@ -96,17 +99,18 @@ TEST_CASE("btf_load: every historical opts size is honoured")
         o.log_level = 1;
         o.log_size = 100;
         o.log_true_size = 0xdead;
-        o.btf_flags = 6; // offset 28, since 1.4 (1.2's sz 32 covers it: read)
-        o.token_fd = 7;  // offset 32, since 1.4
+        o.btf_flags = 6; // since 1.4 (1.2's sz covers it: read)
+        o.token_fd = 7;  // since 1.4
         o.sz = sz;
         REQUIRE(bpf_btf_load(blob, 8, &o) == 5);
         auto a = k.attr<BtfLoadAttr>();
         CHECK(a.btf_log_buf == p(log_buf));
         CHECK(a.btf_log_level == 1);
         CHECK(a.btf_log_size == 100);
-        CHECK(a.btf_flags == (sz >= 32 ? 6u : 0u));
-        CHECK(a.btf_token_fd == (sz >= 40 ? 7 : 0));
-        CHECK(o.log_true_size == (sz >= 28 ? 77u : 0xdeadu));
+        CHECK(a.btf_flags == (sz >= SYSBPF_END_OF(bpf_btf_load_opts, btf_flags) ? 6u : 0u));
+        CHECK(a.btf_token_fd == (sz >= SYSBPF_END_OF(bpf_btf_load_opts, token_fd) ? 7 : 0));
+        CHECK(o.log_true_size ==
+              (sz >= SYSBPF_END_OF(bpf_btf_load_opts, log_true_size) ? 77u : 0xdeadu));
     }
 }
 
@@ -114,9 +118,9 @@ TEST_CASE("btf_load: sz rules")
 {
     unsigned char buf[64] = {};
     auto *o = reinterpret_cast<bpf_btf_load_opts *>(buf);
-    SECTION("sz 0, 1 and 7: EINVAL before any syscall")
+    SECTION("sz below sizeof(size_t): EINVAL before any syscall")
     {
-        for (size_t sz : {0, 1, 7}) {
+        for (size_t sz : {size_t{0}, size_t{1}, sizeof(size_t) - 1}) {
             FakeKernel k;
             o->sz = sz;
             errno = 0;
@@ -125,11 +129,11 @@ TEST_CASE("btf_load: sz rules")
             CHECK(k.calls.empty());
         }
     }
-    SECTION("sz 8: nothing but sz, accepted")
+    SECTION("sz of sizeof(size_t): nothing but sz, accepted")
     {
         FakeKernel k;
         k.then_return(3);
-        o->sz = 8;
+        o->sz = sizeof(size_t);
         o->log_level = 1;
         CHECK(bpf_btf_load(blob, 8, o) == 3);
         CHECK(k.attr<BtfLoadAttr>().btf_log_level == 0);
@@ -147,15 +151,16 @@ TEST_CASE("btf_load: sz rules")
     {
         FakeKernel k;
         o->sz = sizeof(buf);
-        buf[36] = 1; // padding after token_fd
+        const size_t known = SYSBPF_END_OF(bpf_btf_load_opts, token_fd);
+        buf[known] = 1; // padding after token_fd, or past the struct
         CHECK(bpf_btf_load(blob, 8, o) == -EINVAL);
         CHECK(errno == EINVAL);
-        buf[36] = 0;
+        buf[known] = 0;
         buf[63] = 1;
         CHECK(bpf_btf_load(blob, 8, o) == -EINVAL);
-        o->sz = 40;
+        o->sz = known + 4;
         buf[63] = 0;
-        buf[39] = 1;
+        buf[known + 3] = 1;
         CHECK(bpf_btf_load(blob, 8, o) == -EINVAL);
         CHECK(k.calls.empty());
     }
@@ -264,12 +269,12 @@ TEST_CASE("btf_load: log_true_size is written back on failure, only inside sz")
         CHECK(errno == ENOSPC);
         CHECK(o.log_true_size == 4000);
     }
-    SECTION("sz 24 (libbpf 1.0): the byte after the struct is never written")
+    SECTION("sz of libbpf 1.0: the byte after the struct is never written")
     {
         FakeKernel k;
         k.then(answer(-ENOSPC, 4000));
         bpf_btf_load_opts o{};
-        o.sz = 24;
+        o.sz = *historical::btf_load.begin();
         o.log_buf = log_buf;
         o.log_level = 1;
         o.log_size = 16;

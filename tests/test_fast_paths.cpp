@@ -117,7 +117,9 @@ TEST_CASE("fast paths: the whole struct is read and written in place")
 TEST_CASE("fast paths: sz == sizeof with a non-zero tail padding byte is refused")
 {
     constexpr size_t known = sysbpf::opts_known_end<bpf_prog_load_opts>;
-    STATIC_REQUIRE(known < sizeof(bpf_prog_load_opts)); // this struct has tail padding
+    if (known == sizeof(bpf_prog_load_opts)) // ILP32: fd_array_cnt ends the struct
+        SKIP_TEST("bpf_prog_load_opts has no tail padding on this target (sizeof " +
+                  std::to_string(sizeof(bpf_prog_load_opts)) + " == end of fd_array_cnt)");
     for (size_t at = known; at < sizeof(bpf_prog_load_opts); at++) {
         INFO("byte " << at);
         bpf_prog_load_opts o{};

@@ -137,11 +137,12 @@ TEST_CASE("get_fd_by_id_opts: every historical size; fields past sz are not read
             o.token_fd = 3;
             CHECK(c.with_opts(1, &o) == 40);
             CHECK(k.attr<GetIdAttr>().open_flags == BPF_F_WRONLY);
-            CHECK(k.attr<GetIdAttr>().fd_by_id_token_fd == (c.size == 16 ? 3 : 0));
+            const bool token_in = sz >= SYSBPF_END_OF(bpf_get_fd_by_id_opts, token_fd);
+            CHECK(k.attr<GetIdAttr>().fd_by_id_token_fd == (c.size == 16 && token_in ? 3 : 0));
         }
         FakeKernel k;
         k.then_return(40);
-        auto o = sized<bpf_get_fd_by_id_opts>(12); // token_fd outside
+        auto o = sized<bpf_get_fd_by_id_opts>(offsetof(struct bpf_get_fd_by_id_opts, token_fd));
         o.open_flags = BPF_F_WRONLY;
         o.token_fd = 3;
         CHECK(c.with_opts(1, &o) == 40);

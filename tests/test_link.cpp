@@ -322,7 +322,7 @@ TEST_CASE("link_create: netfilter")
     check_sent(k, e);
 
     RawOpts bad(sizeof(bpf_link_create_opts));
-    bad.b[48] = 1; // past netfilter
+    bad.b[SYSBPF_END_OF(bpf_link_create_opts, netfilter)] = 1; // past netfilter
     CHECK(bpf_link_create(4, 0, at(AttachType::Netfilter), bad.get()) == -EINVAL);
     CHECK(k.calls.size() == 1);
 }
@@ -371,14 +371,15 @@ TEST_CASE("link_create: sz rules")
     FakeKernel k;
     SECTION("sz smaller than sz itself")
     {
-        RawOpts o(4);
+        RawOpts o(sizeof(size_t) - 1);
         CHECK(bpf_link_create(4, 0, BPF_XDP, o.get()) == -EINVAL);
         CHECK(errno == EINVAL);
     }
-    SECTION("non-zero byte past the last known field (uprobe_multi.pid ends at 76)")
+    SECTION("non-zero byte past the last known field (uprobe_multi.pid)")
     {
-        RawOpts o(80);
-        o.b[77] = 1;
+        const size_t known = SYSBPF_END_OF(bpf_link_create_opts, uprobe_multi.pid);
+        RawOpts o(known + 4);
+        o.b[known + 1] = 1;
         CHECK(bpf_link_create(4, 0, at(AttachType::TraceUprobeMulti), o.get()) == -EINVAL);
         RawOpts big(96);
         big.b[90] = 1;
@@ -403,14 +404,15 @@ TEST_CASE("link_create: every historical opts size")
         FakeKernel k;
         k.then_return(3);
         k.then_return(4);
-        // uprobe_multi: cookies (64) and pid (72) exist only in the 80-byte struct.
+        // uprobe_multi: cookies and pid exist only in 1.3's larger struct.
+        const bool v13 = sz >= SYSBPF_END_OF(bpf_link_create_opts, uprobe_multi.pid);
         bpf_link_create_opts o{};
         o.sz = sz;
         o.flags = 1;
         o.uprobe_multi.cnt = 1;
         o.uprobe_multi.path = "/p";
         o.uprobe_multi.offsets = offsets;
-        if (sz >= 80) {
+        if (v13) {
             o.uprobe_multi.cookies = cookies;
             o.uprobe_multi.pid = 7;
         }
@@ -419,7 +421,7 @@ TEST_CASE("link_create: every historical opts size")
         e.tail.cnt = 1;
         e.tail.path = reinterpret_cast<uintptr_t>(o.uprobe_multi.path);
         e.tail.offsets = reinterpret_cast<uintptr_t>(offsets);
-        if (sz >= 80) {
+        if (v13) {
             e.tail.cookies = reinterpret_cast<uintptr_t>(cookies);
             e.tail.pid = 7;
         }
@@ -576,8 +578,8 @@ TEST_CASE("link_update: every historical opts size")
         o.sz = sz;
         o.flags = 4;
         o.old_prog_fd = 5;
-        if (sz < 24)
-            o.old_map_fd = 6; // past a 16-byte struct: never read
+        if (sz < SYSBPF_END_OF(bpf_link_update_opts, old_map_fd))
+            o.old_map_fd = 6; // past 1.0's struct: never read
         CHECK(bpf_link_update(1, 2, &o) == 0);
         REQUIRE(k.calls.size() == 1);
         CHECK(k.calls[0].size == 16);
@@ -587,7 +589,7 @@ TEST_CASE("link_update: every historical opts size")
     }
     FakeKernel k;
     bpf_link_update_opts o{};
-    o.sz = 24;
+    o.sz = sizeof(o);
     o.old_map_fd = 6;
     CHECK(bpf_link_update(1, 2, &o) == 0);
     CHECK(k.attr<sysbpf::kernel::LinkUpdateAttr>().old_prog_fd == 6);
@@ -598,14 +600,15 @@ TEST_CASE("link_update: sz rules and kernel errors")
     FakeKernel k;
     alignas(8) unsigned char b[32] = {};
     auto *o = reinterpret_cast<bpf_link_update_opts *>(b);
-    o->sz = 7;
+    const size_t known = SYSBPF_END_OF(bpf_link_update_opts, old_map_fd);
+    o->sz = sizeof(size_t) - 1;
     CHECK(bpf_link_update(1, 2, o) == -EINVAL);
     o->sz = 32;
-    b[21] = 1; // past old_map_fd (ends at 20)
+    b[known + 1] = 1; // past old_map_fd
     CHECK(bpf_link_update(1, 2, o) == -EINVAL);
     CHECK(errno == EINVAL);
     CHECK(k.calls.empty());
-    b[21] = 0;
+    b[known + 1] = 0;
     k.then_return(-EPERM);
     CHECK(bpf_link_update(1, 2, o) == -EPERM);
     CHECK(errno == EPERM);

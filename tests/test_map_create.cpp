@@ -80,19 +80,22 @@ TEST_CASE("map_create: every historical opts size is honoured")
         k.then_return(3);
         bpf_map_create_opts o{};
         o.map_flags = 1;
-        o.map_extra = 2;       // offset 32, in every release
-        o.value_type_btf_obj_fd = 3; // offset 48, since 1.4
-        o.token_fd = 4;        // offset 52, since 1.4
-        o.excl_prog_hash_size = 5; // offset 64, since 1.7
+        o.map_extra = 2;             // in every release
+        o.value_type_btf_obj_fd = 3; // since 1.4
+        o.token_fd = 4;              // since 1.4
+        o.excl_prog_hash_size = 5;   // since 1.7
         o.sz = sz;
         INFO("sz " << sz);
         REQUIRE(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, &o) == 3);
         auto a = k.attr<MapCreateAttr>();
         CHECK(a.map_flags == 1);
         CHECK(a.map_extra == 2);
-        CHECK(a.value_type_btf_obj_fd == (sz >= 56 ? 3 : 0));
-        CHECK(a.map_token_fd == (sz >= 56 ? 4 : 0));
-        CHECK(a.excl_prog_hash_size == (sz >= 72 ? 5u : 0u));
+        const auto in = [sz](size_t end) { return sz >= end; };
+        CHECK(a.value_type_btf_obj_fd ==
+              (in(SYSBPF_END_OF(bpf_map_create_opts, value_type_btf_obj_fd)) ? 3 : 0));
+        CHECK(a.map_token_fd == (in(SYSBPF_END_OF(bpf_map_create_opts, token_fd)) ? 4 : 0));
+        CHECK(a.excl_prog_hash_size ==
+              (in(SYSBPF_END_OF(bpf_map_create_opts, excl_prog_hash_size)) ? 5u : 0u));
     }
 }
 
@@ -106,7 +109,7 @@ TEST_CASE("map_create: bad opts fail with EINVAL before any syscall")
     errno = 0;
     CHECK(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, o) == -EINVAL);
     CHECK(errno == EINVAL);
-    o->sz = 4;
+    o->sz = sizeof(size_t) - 1;
     big[80] = 0;
     CHECK(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, o) == -EINVAL);
     CHECK(k.calls.empty());

@@ -101,16 +101,18 @@ TEST_CASE("obj pin/get: every historical opts size, and fields past sz are not r
         o.path_fd = 6;
         CHECK(bpf_obj_get_opts(path, &o) == 30);
         CHECK(k.attr<ObjAttr>().file_flags == BPF_F_WRONLY);
-        CHECK(k.attr<ObjAttr>().path_fd == 6);
+        // 1.0's struct ends before path_fd where size_t is 4 bytes.
+        CHECK(k.attr<ObjAttr>().path_fd ==
+              (sz >= SYSBPF_END_OF(bpf_obj_get_opts, path_fd) ? 6 : 0));
     }
     FakeKernel k;
-    auto pin = sized<struct bpf_obj_pin_opts>(12); // path_fd (12..16) outside sz
+    auto pin = sized<struct bpf_obj_pin_opts>(offsetof(struct bpf_obj_pin_opts, path_fd)); // path_fd outside
     pin.file_flags = kPathFd;
     pin.path_fd = 5;
     CHECK(bpf_obj_pin_opts(3, path, &pin) == 0);
     CHECK(k.attr<ObjAttr>(0).file_flags == kPathFd);
     CHECK(k.attr<ObjAttr>(0).path_fd == 0);
-    auto get = sized<struct bpf_obj_get_opts>(8); // only sz
+    auto get = sized<struct bpf_obj_get_opts>(sizeof(size_t)); // only sz
     get.file_flags = BPF_F_RDONLY;
     k.then_return(31);
     CHECK(bpf_obj_get_opts(path, &get) == 31);
@@ -124,15 +126,17 @@ TEST_CASE("obj pin/get: bad opts fail with EINVAL before any syscall")
     auto *pin = reinterpret_cast<struct bpf_obj_pin_opts *>(big);
     auto *get = reinterpret_cast<struct bpf_obj_get_opts *>(big);
     pin->sz = sizeof(big);
-    big[20] = 1; // past path_fd
+    const size_t known = SYSBPF_END_OF(bpf_obj_pin_opts, path_fd);
+    static_assert(SYSBPF_END_OF(bpf_obj_get_opts, path_fd) == SYSBPF_END_OF(bpf_obj_pin_opts, path_fd));
+    big[known + 4] = 1; // past path_fd
     errno = 0;
     CHECK(bpf_obj_pin_opts(3, path, pin) == -EINVAL);
     CHECK(errno == EINVAL);
     errno = 0;
     CHECK(bpf_obj_get_opts(path, get) == -EINVAL);
     CHECK(errno == EINVAL);
-    big[20] = 0;
-    pin->sz = 7;
+    big[known + 4] = 0;
+    pin->sz = sizeof(size_t) - 1;
     CHECK(bpf_obj_pin_opts(3, path, pin) == -EINVAL);
     CHECK(bpf_obj_get_opts(path, get) == -EINVAL);
     CHECK(k.calls.empty());

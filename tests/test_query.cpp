@@ -104,25 +104,27 @@ TEST_CASE("prog_query_opts: every historical size; inputs read and outputs writt
         o.query_flags = 1;
         o.prog_ids = ids;
         o.count = 4;
-        o.prog_attach_flags = pflags; // 32..40, every release
-        o.link_ids = lids;            // 40..48, since 1.3
-        o.link_attach_flags = lflags; // 48..56, since 1.3
-        o.revision = 99;              // 56..64, since 1.3
+        o.prog_attach_flags = pflags; // every release
+        o.link_ids = lids;            // since 1.3
+        o.link_attach_flags = lflags; // since 1.3
+        o.revision = 99;              // since 1.3
         CHECK(bpf_prog_query_opts(6, BPF_CGROUP_INET_INGRESS, &o) == 0);
         auto a = k.attr<ProgQueryAttr>();
         CHECK(a.query_flags == 1);
         CHECK(a.prog_ids == p(ids));
         CHECK(a.prog_cnt == 4);
         CHECK(a.prog_attach_flags == p(pflags));
-        CHECK(a.link_ids == (sz >= 48 ? p(lids) : 0));
-        CHECK(a.link_attach_flags == (sz >= 56 ? p(lflags) : 0));
+        const auto in = [sz](size_t end) { return sz >= end; };
+        CHECK(a.link_ids == (in(SYSBPF_END_OF(bpf_prog_query_opts, link_ids)) ? p(lids) : 0));
+        CHECK(a.link_attach_flags ==
+              (in(SYSBPF_END_OF(bpf_prog_query_opts, link_attach_flags)) ? p(lflags) : 0));
         CHECK(o.attach_flags == 2);
         CHECK(o.count == 3);
-        CHECK(o.revision == (sz >= 64 ? 4u : 99u));
+        CHECK(o.revision == (in(SYSBPF_END_OF(bpf_prog_query_opts, revision)) ? 4u : 99u));
     }
     FakeKernel k;
     k.then(reports(2, 3, 4));
-    auto o = sized<struct bpf_prog_query_opts>(16); // through attach_flags
+    auto o = sized<struct bpf_prog_query_opts>(SYSBPF_END_OF(bpf_prog_query_opts, attach_flags));
     o.query_flags = 1;
     o.prog_ids = ids;
     o.count = 4;

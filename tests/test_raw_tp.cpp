@@ -97,9 +97,9 @@ TEST_CASE("raw_tracepoint_open_opts: sz rules")
     alignas(8) unsigned char b[40] = {};
     auto *o = reinterpret_cast<bpf_raw_tp_opts *>(b);
     static const char name[] = "n";
-    SECTION("sz below 8")
+    SECTION("sz below sizeof(size_t)")
     {
-        o->sz = 7;
+        o->sz = sizeof(size_t) - 1;
         CHECK(bpf_raw_tracepoint_open_opts(2, o) == -EINVAL);
         CHECK(errno == EINVAL);
         CHECK(k.calls.empty());
@@ -121,9 +121,9 @@ TEST_CASE("raw_tracepoint_open_opts: sz rules")
         CHECK(bpf_raw_tracepoint_open_opts(2, o) == 3);
         check_sent(k, name, 2, 8);
     }
-    SECTION("a 16-byte struct has no cookie")
+    SECTION("a struct that ends before cookie has no cookie")
     {
-        o->sz = 16;
+        o->sz = offsetof(struct bpf_raw_tp_opts, cookie);
         o->tp_name = name;
         o->cookie = 8; // outside the caller's struct
         k.then_return(3);

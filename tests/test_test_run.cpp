@@ -159,9 +159,9 @@ TEST_CASE("test_run: a shorter struct is read and written only within sz")
     o.repeat = 5;
     o.duration = 6;
     o.cpu = 7;
-    SECTION("sz 56: up to ctx_size_out")
+    SECTION("sz up to ctx_size_out")
     {
-        o.sz = 56;
+        o.sz = SYSBPF_END_OF(bpf_test_run_opts, ctx_size_out);
         CHECK(bpf_prog_test_run_opts(3, &o) == 0);
         auto a = k.attr<TestRunAttr>();
         CHECK(a.ctx_size_out == 100);
@@ -173,17 +173,17 @@ TEST_CASE("test_run: a shorter struct is read and written only within sz")
         CHECK(o.retval == 1); // past sz: untouched
         CHECK(o.duration == 6);
     }
-    SECTION("sz 60: retval written, repeat not read")
+    SECTION("sz up to retval: retval written, repeat not read")
     {
-        o.sz = 60;
+        o.sz = SYSBPF_END_OF(bpf_test_run_opts, retval);
         CHECK(bpf_prog_test_run_opts(3, &o) == 0);
         CHECK(k.attr<TestRunAttr>().repeat == 0);
         CHECK(o.retval == 2);
         CHECK(o.duration == 6);
     }
-    SECTION("sz 68: duration read and written, cpu not read")
+    SECTION("sz up to duration: duration read and written, cpu not read")
     {
-        o.sz = 68;
+        o.sz = SYSBPF_END_OF(bpf_test_run_opts, duration);
         CHECK(bpf_prog_test_run_opts(3, &o) == 0);
         auto a = k.attr<TestRunAttr>();
         CHECK(a.repeat == 5);
@@ -198,7 +198,7 @@ TEST_CASE("test_run: bad opts fail with EINVAL before any syscall")
     FakeKernel k;
     unsigned char big[96] = {};
     auto *o = reinterpret_cast<bpf_test_run_opts *>(big);
-    for (size_t sz : {0, 1, 7}) {
+    for (size_t sz : {size_t{0}, size_t{1}, sizeof(size_t) - 1}) {
         o->sz = sz;
         errno = 0;
         CHECK(bpf_prog_test_run_opts(3, o) == -EINVAL);

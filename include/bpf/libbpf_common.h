@@ -1,9 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/**
- * @file libbpf_common.h
- * @brief Export and deprecation annotations and the opts-declaration macros
- *        shared by the bpf.h API.
- */
+/* Export and deprecation markers and the opts macros of the bpf.h API. */
 #ifndef __LIBBPF_LIBBPF_COMMON_H
 #define __LIBBPF_LIBBPF_COMMON_H
 
@@ -11,15 +7,12 @@
 #include "libbpf_version.h"
 
 #ifndef LIBBPF_API
-/** Marks a declaration as part of the exported API. */
 #define LIBBPF_API __attribute__((visibility("default")))
 #endif
 
-/** Marks a declaration deprecated, with @p msg shown by the compiler. */
 #define LIBBPF_DEPRECATED(msg) __attribute__((deprecated(msg)))
 
-/* A deprecation is switched on only once the headers reach the release in
- * which it was announced; these helpers select the marker for a release. */
+/* A deprecation takes effect once these headers reach its release. */
 #define __LIBBPF_CURRENT_VERSION_GEQ(major, minor) \
 	(LIBBPF_MAJOR_VERSION > (major) || \
 	 (LIBBPF_MAJOR_VERSION == (major) && LIBBPF_MINOR_VERSION >= (minor)))
@@ -30,7 +23,6 @@
 #define __LIBBPF_MARK_DEPRECATED_1_0(X)
 #endif
 
-/** Deprecated since libbpf @p major.@p minor, once these headers reach it. */
 #define LIBBPF_DEPRECATED_SINCE(major, minor, msg) \
 	__LIBBPF_MARK_DEPRECATED_ ## major ## _ ## minor \
 		(LIBBPF_DEPRECATED("libbpf v" # major "." # minor "+: " msg))
@@ -42,13 +34,9 @@
 #define ___libbpf_overload(NAME, ...) \
 	___libbpf_select(NAME, ___libbpf_cnt(__VA_ARGS__))(__VA_ARGS__)
 
-/**
- * Defines `struct TYPE NAME`, zeroed in full (padding too), with `.sz` set to
- * `sizeof(struct TYPE)` and the given designated initialisers applied.
- *
- * The whole-struct memset matters: the library rejects opts whose bytes past
- * the last field it knows are not zero.
- */
+/* Defines opts `struct TYPE NAME` with every byte zero, padding included
+ * (the library refuses non-zero bytes past the fields it knows), `.sz` set,
+ * and the designated initialisers given. */
 #define LIBBPF_OPTS(TYPE, NAME, ...)					    \
 	struct TYPE NAME = ({						    \
 		memset(&NAME, 0, sizeof(struct TYPE));			    \
@@ -58,10 +46,7 @@
 		};							    \
 	})
 
-/**
- * Re-initialises the opts variable NAME as LIBBPF_OPTS would: all bytes zero,
- * `.sz = sizeof(NAME)`, then the given designated initialisers.
- */
+/* Re-initialises opts NAME as LIBBPF_OPTS() would. */
 #define LIBBPF_OPTS_RESET(NAME, ...)					    \
 	do {								    \
 		__typeof__(NAME) ___##NAME = ({				    \

@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/**
- * @file libbpf_legacy.h
- * @brief Names that older bpf.h users still spell: DECLARE_LIBBPF_OPTS and
- *        the strict-mode enumeration.
- *
- * sysbpf implements only the bpf.h layer, so the libbpf.so functions that
- * upstream's copy of this header declares (libbpf_set_strict_mode(),
- * libbpf_get_error(), ...) are not declared here: a caller that needs them
- * links libbpf itself.
+/*
+ * Names older bpf.h users still spell. The libbpf.so functions upstream's
+ * copy declares (libbpf_set_strict_mode(), libbpf_get_error(), ...) are not
+ * part of bpf.h and not declared here: callers of them link libbpf.
  */
 #ifndef __LIBBPF_LEGACY_BPF_H
 #define __LIBBPF_LEGACY_BPF_H
@@ -22,7 +17,7 @@
 extern "C" {
 #endif
 
-/** Strictness switches of libbpf 0.x; every one is always on since 1.0. */
+/* libbpf 0.x strictness switches; all always on since 1.0. */
 enum libbpf_strict_mode {
 	LIBBPF_STRICT_ALL = 0xffffffff,
 	LIBBPF_STRICT_NONE = 0x00,
@@ -35,7 +30,6 @@ enum libbpf_strict_mode {
 	__LIBBPF_STRICT_LAST,
 };
 
-/** The pre-1.0 spelling of LIBBPF_OPTS. */
 #define DECLARE_LIBBPF_OPTS LIBBPF_OPTS
 
 struct bpf_program;

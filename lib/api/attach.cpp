@@ -53,7 +53,7 @@ SYSBPF_EXPORT int bpf_prog_attach_opts(int prog_fd, int target, enum bpf_attach_
     if (!fill_common(a, prog_fd, target, type, o))
         return sys::c_return(-EINVAL);
     a.replace_bpf_fd = static_cast<kernel::u32>(SYSBPF_OPT(o, replace_fd, 0));
-    return sys::c_return(sys::call(Cmd::ProgAttach, a));
+    return sys::c_return(sys::call_final(Cmd::ProgAttach, a));
 }
 
 SYSBPF_EXPORT int bpf_prog_attach(int prog_fd, int target_fd, enum bpf_attach_type type,
@@ -64,7 +64,7 @@ SYSBPF_EXPORT int bpf_prog_attach(int prog_fd, int target_fd, enum bpf_attach_ty
     std::memset(&o, 0, sizeof(o));
     o.sz = sizeof(o);
     o.flags = flags;
-    return bpf_prog_attach_opts(prog_fd, target_fd, type, &o);
+    return SYSBPF_INNER_CALL(bpf_prog_attach_opts, prog_fd, target_fd, type, &o);
 }
 
 SYSBPF_EXPORT int bpf_prog_detach_opts(int prog_fd, int target, enum bpf_attach_type type,
@@ -78,17 +78,17 @@ SYSBPF_EXPORT int bpf_prog_detach_opts(int prog_fd, int target, enum bpf_attach_
     kernel::ProgAttachAttr a{};
     if (!fill_common(a, prog_fd, target, type, o))
         return sys::c_return(-EINVAL);
-    return sys::c_return(sys::call(Cmd::ProgDetach, a));
+    return sys::c_return(sys::call_final(Cmd::ProgDetach, a));
 }
 
 SYSBPF_EXPORT int bpf_prog_detach(int target_fd, enum bpf_attach_type type)
 {
     SYSBPF_TRACE_CALL(bpf_prog_detach, target_fd, type);
-    return bpf_prog_detach_opts(0, target_fd, type, nullptr);
+    return SYSBPF_INNER_CALL(bpf_prog_detach_opts, 0, target_fd, type, nullptr);
 }
 
 SYSBPF_EXPORT int bpf_prog_detach2(int prog_fd, int target_fd, enum bpf_attach_type type)
 {
     SYSBPF_TRACE_CALL(bpf_prog_detach2, prog_fd, target_fd, type);
-    return bpf_prog_detach_opts(prog_fd, target_fd, type, nullptr);
+    return SYSBPF_INNER_CALL(bpf_prog_detach_opts, prog_fd, target_fd, type, nullptr);
 }

@@ -19,5 +19,5 @@ SYSBPF_EXPORT int bpf_prog_bind_map(int prog_fd, int map_fd,
     a.prog_fd = static_cast<kernel::u32>(prog_fd);
     a.map_fd = static_cast<kernel::u32>(map_fd);
     a.flags = SYSBPF_OPT(o, flags, 0);
-    return sys::c_return(sys::call(kernel::Cmd::ProgBindMap, a));
+    return sys::c_return(sys::call_final(kernel::Cmd::ProgBindMap, a));
 }

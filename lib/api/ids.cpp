@@ -16,7 +16,7 @@ int next_id(Cmd cmd, __u32 start_id, __u32 *next) noexcept
 {
     GetIdAttr a{};
     a.start_id = start_id;
-    long r = sys::call(cmd, a, GetIdAttr::kSizeNoToken);
+    long r = sys::call_final(cmd, a, GetIdAttr::kSizeNoToken);
     if (r == 0)
         *next = a.next_id;
     return sys::c_return(r);
@@ -40,7 +40,7 @@ int fd_by_id(Cmd cmd, __u32 id, const bpf_get_fd_by_id_opts *opts, Token token) 
         a.fd_by_id_token_fd = static_cast<kernel::s32>(SYSBPF_OPT(o, token_fd, 0));
         size = GetIdAttr::kSize;
     }
-    return sys::c_return(sys::call_fd(cmd, a, size));
+    return sys::c_return(sys::call_fd_final(cmd, a, size));
 }
 
 } // namespace

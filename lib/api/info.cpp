@@ -16,7 +16,7 @@ int get_info(int fd, void *info, __u32 *info_len) noexcept
     a.bpf_fd = static_cast<kernel::u32>(fd);
     a.info_len = *info_len;
     a.info = kernel::ptr(info);
-    long r = sys::call(kernel::Cmd::ObjGetInfoByFd, a);
+    long r = sys::call_final(kernel::Cmd::ObjGetInfoByFd, a);
     if (r == 0)
         *info_len = a.info_len;
     return sys::c_return(r);

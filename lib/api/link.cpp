@@ -269,7 +269,7 @@ SYSBPF_EXPORT int bpf_link_detach(int link_fd)
     SYSBPF_TRACE_CALL(bpf_link_detach, link_fd);
     kernel::LinkDetachAttr a{};
     a.link_fd = static_cast<u32>(link_fd);
-    return sys::c_return(sys::call(Cmd::LinkDetach, a));
+    return sys::c_return(sys::call_final(Cmd::LinkDetach, a));
 }
 
 SYSBPF_EXPORT int bpf_link_update(int link_fd, int new_prog_fd,
@@ -290,7 +290,7 @@ SYSBPF_EXPORT int bpf_link_update(int link_fd, int new_prog_fd,
     a.new_prog_fd = static_cast<u32>(new_prog_fd);
     a.flags = SYSBPF_OPT(o, flags, 0);
     a.old_prog_fd = old_prog_fd ? old_prog_fd : old_map_fd;
-    return sys::c_return(sys::call(Cmd::LinkUpdate, a));
+    return sys::c_return(sys::call_final(Cmd::LinkUpdate, a));
 }
 
 SYSBPF_EXPORT int bpf_iter_create(int link_fd)
@@ -298,5 +298,5 @@ SYSBPF_EXPORT int bpf_iter_create(int link_fd)
     SYSBPF_TRACE_CALL(bpf_iter_create, link_fd);
     kernel::IterCreateAttr a{};
     a.link_fd = static_cast<u32>(link_fd);
-    return sys::c_return(sys::call_fd(Cmd::IterCreate, a));
+    return sys::c_return(sys::call_fd_final(Cmd::IterCreate, a));
 }

@@ -32,7 +32,7 @@ namespace {
             a.elem_flags = SYSBPF_OPT(o, elem_flags, 0);
             a.flags = SYSBPF_OPT(o, flags, 0);
 
-            long r = sys::call(cmd, a);
+            long r = sys::call_final(cmd, a);
             *count = a.count;
             return sys::c_return(r);
         },

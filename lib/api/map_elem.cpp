@@ -18,7 +18,7 @@ int elem_op(Cmd cmd, int fd, const void *key, void *value, __u64 flags) noexcept
     a.key = kernel::ptr(key);
     a.value = kernel::ptr(value);
     a.flags = flags;
-    return sys::c_return(sys::call(cmd, a));
+    return sys::c_return(sys::call_final(cmd, a));
 }
 
 } // namespace
@@ -73,7 +73,7 @@ SYSBPF_EXPORT int bpf_map_get_next_key(int fd, const void *key, void *next_key)
     a.map_fd = static_cast<kernel::u32>(fd);
     a.key = kernel::ptr(key);
     a.next_key = kernel::ptr(next_key);
-    return sys::c_return(sys::call(Cmd::MapGetNextKey, a));
+    return sys::c_return(sys::call_final(Cmd::MapGetNextKey, a));
 }
 
 SYSBPF_EXPORT int bpf_map_freeze(int fd)
@@ -81,5 +81,5 @@ SYSBPF_EXPORT int bpf_map_freeze(int fd)
     SYSBPF_TRACE_CALL(bpf_map_freeze, fd);
     kernel::MapFdAttr a{};
     a.map_fd = static_cast<kernel::u32>(fd);
-    return sys::c_return(sys::call(Cmd::MapFreeze, a));
+    return sys::c_return(sys::call_final(Cmd::MapFreeze, a));
 }

@@ -21,13 +21,13 @@ SYSBPF_EXPORT int bpf_obj_pin_opts(int fd, const char *pathname,
     a.bpf_fd = static_cast<kernel::u32>(fd);
     a.file_flags = SYSBPF_OPT(o, file_flags, 0);
     a.path_fd = SYSBPF_OPT(o, path_fd, 0);
-    return sys::c_return(sys::call(Cmd::ObjPin, a));
+    return sys::c_return(sys::call_final(Cmd::ObjPin, a));
 }
 
 SYSBPF_EXPORT int bpf_obj_pin(int fd, const char *pathname)
 {
     SYSBPF_TRACE_CALL(bpf_obj_pin, fd, pathname);
-    return bpf_obj_pin_opts(fd, pathname, nullptr);
+    return SYSBPF_INNER_CALL(bpf_obj_pin_opts, fd, pathname, nullptr);
 }
 
 SYSBPF_EXPORT int bpf_obj_get_opts(const char *pathname, const struct bpf_obj_get_opts *opts)
@@ -41,11 +41,11 @@ SYSBPF_EXPORT int bpf_obj_get_opts(const char *pathname, const struct bpf_obj_ge
     a.pathname = kernel::ptr(pathname);
     a.file_flags = SYSBPF_OPT(o, file_flags, 0);
     a.path_fd = SYSBPF_OPT(o, path_fd, 0);
-    return sys::c_return(sys::call_fd(Cmd::ObjGet, a));
+    return sys::c_return(sys::call_fd_final(Cmd::ObjGet, a));
 }
 
 SYSBPF_EXPORT int bpf_obj_get(const char *pathname)
 {
     SYSBPF_TRACE_CALL(bpf_obj_get, pathname);
-    return bpf_obj_get_opts(pathname, nullptr);
+    return SYSBPF_INNER_CALL(bpf_obj_get_opts, pathname, nullptr);
 }

@@ -28,7 +28,7 @@ SYSBPF_EXPORT int bpf_prog_query_opts(int target, enum bpf_attach_type type,
     a.link_ids = kernel::ptr(SYSBPF_OPT(o, link_ids, nullptr));
     a.link_attach_flags = kernel::ptr(SYSBPF_OPT(o, link_attach_flags, nullptr));
 
-    long r = sys::call(Cmd::ProgQuery, a);
+    long r = sys::call_final(Cmd::ProgQuery, a);
 
     // Written back whatever the result: on ENOSPC the kernel still reports
     // how many programs there are.
@@ -51,7 +51,7 @@ SYSBPF_EXPORT int bpf_prog_query(int target_fd, enum bpf_attach_type type, __u32
     o.prog_ids = prog_ids;
     o.prog_cnt = *prog_cnt;
 
-    int r = bpf_prog_query_opts(target_fd, type, &o);
+    int r = SYSBPF_INNER_CALL(bpf_prog_query_opts, target_fd, type, &o);
 
     if (attach_flags)
         *attach_flags = o.attach_flags;

@@ -15,5 +15,5 @@ SYSBPF_EXPORT int bpf_enable_stats(int type)
     SYSBPF_TRACE_CALL(bpf_enable_stats, type);
     kernel::EnableStatsAttr a{};
     a.type = static_cast<kernel::u32>(type);
-    return sys::c_return(sys::call_fd(kernel::Cmd::EnableStats, a));
+    return sys::c_return(sys::call_fd_final(kernel::Cmd::EnableStats, a));
 }

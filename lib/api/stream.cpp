@@ -21,5 +21,5 @@ SYSBPF_EXPORT int bpf_prog_stream_read(int prog_fd, __u32 stream_id, void *buf, 
     a.stream_buf_len = buf_len;
     a.stream_id = stream_id;
     a.prog_fd = static_cast<kernel::u32>(prog_fd);
-    return sys::c_return(sys::call(kernel::Cmd::ProgStreamReadByFd, a));
+    return sys::c_return(sys::call_final(kernel::Cmd::ProgStreamReadByFd, a));
 }

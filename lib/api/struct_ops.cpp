@@ -19,5 +19,5 @@ SYSBPF_EXPORT int bpf_prog_assoc_struct_ops(int prog_fd, int map_fd,
     a.map_fd = static_cast<kernel::u32>(map_fd);
     a.prog_fd = static_cast<kernel::u32>(prog_fd);
     a.flags = SYSBPF_OPT(o, flags, 0);
-    return sys::c_return(sys::call(kernel::Cmd::ProgAssocStructOps, a));
+    return sys::c_return(sys::call_final(kernel::Cmd::ProgAssocStructOps, a));
 }

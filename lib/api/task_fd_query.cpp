@@ -23,7 +23,7 @@ SYSBPF_EXPORT int bpf_task_fd_query(int pid, int fd, __u32 flags, char *buf, __u
     a.buf = kernel::ptr(buf);
     a.buf_len = *buf_len;
 
-    long r = sys::call(kernel::Cmd::TaskFdQuery, a);
+    long r = sys::call_final(kernel::Cmd::TaskFdQuery, a);
 
     *buf_len = a.buf_len;
     *prog_id = a.prog_id;

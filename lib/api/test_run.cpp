@@ -34,7 +34,7 @@ SYSBPF_EXPORT int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *
                 .pad_tail = 0,
             };
 
-            const long r = sys::call(kernel::Cmd::ProgTestRun, a);
+            const long r = sys::call_final(kernel::Cmd::ProgTestRun, a);
 
             // Written back whatever the outcome: after ENOSPC, data_size_out
             // tells the caller how much room the output needed.

@@ -17,5 +17,5 @@ SYSBPF_EXPORT int bpf_token_create(int bpffs_fd, struct bpf_token_create_opts *o
     kernel::TokenCreateAttr a{};
     a.bpffs_fd = static_cast<kernel::u32>(bpffs_fd);
     a.flags = SYSBPF_OPT(o, flags, 0);
-    return sys::c_return(sys::call_fd(kernel::Cmd::TokenCreate, a));
+    return sys::c_return(sys::call_fd_final(kernel::Cmd::TokenCreate, a));
 }

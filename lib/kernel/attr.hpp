@@ -37,6 +37,24 @@ inline constexpr bool is_attr_layout =
     static_assert(::sysbpf::kernel::is_attr_layout<T>, #T " has hidden padding or size"); \
     static_assert(offsetof(T, field) + sizeof(T::field) == T::kSize, #T " kSize")
 
+// One BPF instruction (struct bpf_insn), for the programs the library loads
+// itself (feature probes).
+//
+// ENDIAN-DEPENDENT LAYOUT, the only one in the library: the register nibbles
+// are C bitfields, declared exactly as the kernel's uapi declares them, so
+// the compiler places them as the kernel for this target expects (dst_reg in
+// the low nibble on little-endian, in the high nibble on big-endian).
+struct Insn {
+    u8 code;
+    u8 dst_reg : 4;
+    u8 src_reg : 4;
+    std::int16_t off;
+    s32 imm;
+};
+static_assert(sizeof(Insn) == 8 && alignof(Insn) == 4, "struct bpf_insn");
+SYSBPF_ATTR_AT(Insn, off, 2);
+SYSBPF_ATTR_AT(Insn, imm, 4);
+
 // BPF_MAP_CREATE
 struct MapCreateAttr {
     u32 map_type;

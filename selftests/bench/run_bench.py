@@ -3,8 +3,8 @@
 interleaved, best of rounds), user-space instructions per call (callgrind),
 and cold start (bpf() calls counted by strace, and time).
 
-usage: run_bench.py BENCH_EXE [--readme README.md]
-With --readme, replaces the section between the bench markers in that file.
+usage: run_bench.py BENCH_EXE [--results selftests/RESULTS.md]
+With --results, replaces the section between the bench markers in that file.
 """
 import datetime
 import os
@@ -66,7 +66,9 @@ def machine():
 
 def main():
     bench = sys.argv[1]
-    readme = sys.argv[sys.argv.index("--readme") + 1] if "--readme" in sys.argv else None
+    results = sys.argv[sys.argv.index("--results") + 1] if "--results" in sys.argv else None
+    if results:
+        splice(results, None)  # fail before measuring when the section is missing
     ops = run([bench, "--ops"]).split()
     lines = [f"Measured {machine()}.", "", "Wall time, interleaved in one process, best of 7 rounds "
              "(noise: median over best round, worst of the three):", ""]
@@ -85,14 +87,23 @@ def main():
         lines.append(f"| {impl} | {first} | {total} | {t['map_create_us']} | {t['prog_load_us']} |")
     text = "\n".join(lines)
     print(text)
-    if readme:
-        with open(readme) as f:
-            doc = f.read()
-        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-        doc = re.sub(re.escape(start) + ".*?" + re.escape(end), start + "\n" + text + "\n" + end, doc,
-                     flags=re.S)
-        with open(readme, "w") as f:
-            f.write(doc)
+    if results:
+        splice(results, text)
+
+
+def splice(path, text):
+    """Replaces what lies between the bench markers in the file at path (with
+    text None, only checks that they are there)."""
+    with open(path) as f:
+        doc = f.read()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    section = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if not section.search(doc):
+        sys.exit(f"{path}: no {start} ... {end} section to replace")
+    if text is None:
+        return
+    with open(path, "w") as f:
+        f.write(section.sub(lambda _: start + "\n" + text + "\n" + end, doc))
 
 
 if __name__ == "__main__":

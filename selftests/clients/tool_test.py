@@ -99,11 +99,13 @@ def t_run_stats(s):
     s.expect(leftovers() == before, "the statistics file was left behind")
     print(f"  sysbpf run --stats: {m.group(3)} calls in {len(served)} functions served, table printed")
 
-    for argv, want in ((["sh", "-c", "exit 7"], 7), (["sh", "-c", "kill -9 $$"], 128 + 9),
-                       (["/nonexistent/program"], 127)):
-        r = tool(["run", "--"] + argv)
-        s.expect(r.returncode == want, f"sysbpf run -- {argv}: exit {r.returncode}, expected {want}\n{r.stderr}")
-    print("  exit status propagated (7, 128+SIGKILL, 127 for a missing program)")
+    for opts in ([], ["--stats"]):
+        for argv, want in ((["sh", "-c", "exit 7"], 7), (["sh", "-c", "kill -9 $$"], -9),
+                           (["/nonexistent/program"], 127)):
+            r = tool(["run"] + opts + ["--"] + argv)
+            s.expect(r.returncode == want,
+                     f"sysbpf run {opts} -- {argv}: exit {r.returncode}, expected {want}\n{r.stderr}")
+    print("  exit status propagated (7, killed by SIGKILL, 127 for a missing program), with and without --stats")
 
 
 def t_run_trace(s):

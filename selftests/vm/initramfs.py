@@ -1,5 +1,6 @@
 """The VM's initramfs: busybox as /init's shell, the selftest binaries, the
-shared libraries they need (found with ldd), and the kernel modules to load."""
+shared libraries they need (found with ldd), and the kernel modules to load.
+Binaries and libraries go in without their debug info."""
 import os
 import re
 import shutil
@@ -35,10 +36,14 @@ def shared_libraries(binary):
     return libs
 
 
-def _install(src, root, dest):
+def _install(src, root, dest, strip=False):
     path = os.path.join(root, dest.lstrip("/"))
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    shutil.copy(src, path)  # follows symlinks
+    if strip:  # follows symlinks, as the copy does
+        subprocess.run(["strip", "--strip-debug", "-o", path, src], check=True, timeout=120)
+        shutil.copymode(src, path)
+    else:
+        shutil.copy(src, path)  # follows symlinks
     return path
 
 
@@ -47,8 +52,9 @@ def _install_library(src, root, dest):
     it as on the host: some programs read their libraries' versions there."""
     real = os.path.realpath(src)
     if os.path.basename(real) == os.path.basename(dest):
-        return _install(src, root, dest)
-    target = _install(real, root, os.path.join(os.path.dirname(dest), os.path.basename(real)))
+        return _install(src, root, dest, strip=True)
+    target = _install(real, root, os.path.join(os.path.dirname(dest), os.path.basename(real)),
+                      strip=True)
     link = os.path.join(root, dest.lstrip("/"))
     if not os.path.lexists(link):
         os.symlink(os.path.basename(target), link)
@@ -71,7 +77,7 @@ def build(work, kernel, selftests, test_timeout, helpers=()):
         if shutil.which(tool, path=_SBIN):
             binaries.append((shutil.which(tool, path=_SBIN), dest))
     for src, dest in binaries:
-        os.chmod(_install(src, root, dest), 0o755)
+        os.chmod(_install(src, root, dest, strip=True), 0o755)
         for soname, lib in shared_libraries(src):
             # The loader at the path compiled into every binary, the rest in
             # one directory on LD_LIBRARY_PATH (ahead of the binaries' RUNPATH).

@@ -1,161 +1,254 @@
-"""Debian's Linux 6.1 kernel for the VM, fetched with apt and cached.
+"""Debian's cloud kernel of one series (kernel_series.py) for the VM, fetched
+with apt and cached outside the build directory.
 
-The package is Debian 12's signed cloud kernel, linux-image-6.1.0-<N>-cloud-amd64
-(the cloud flavour: small, no initramfs needed, virtio and 8250 serial built
-in, BPF, BTF, tracing as on any Debian 6.1 host). N is Debian's ABI number and
-changes with every point release, so the newest N that `apt-cache search`
-knows is taken; SYSBPF_VM_KERNEL_PKG names another package instead.
+The cache (--cache, by default ${XDG_CACHE_HOME:-$HOME/.cache}/sysbpf/kernels)
+keeps the .deb files, each beside a .sha256 file holding the SHA256 and size
+that apt's package index gave for it; a cached .deb is used only when it still
+matches them (and the index, when apt knows the package). The packages are
+unpacked into the work directory; from the tree the kernel image is taken, and
+the few modules the VM loads (with the modules they depend on) are
+decompressed (.ko.xz from 6.x) and stripped of debug info.
 
-`apt-get download` fetches the .deb (no install) and `dpkg-deb -x` unpacks it.
-The cache keeps the .deb and a trimmed tree: the kernel image and the few
-modules the VM loads (with the modules they depend on). A later run finds the
-tree and asks apt nothing more than the package name; when apt cannot answer
-or download (offline), the newest kernel already in the cache is used.
+When apt cannot answer or download (offline), the newest valid kernel already
+in the cache is used. SYSBPF_VM_KERNEL_PKG names the image package to use.
 """
+import hashlib
+import lzma
 import os
-import re
 import shutil
 import struct
 import subprocess
 import tempfile
 
-PACKAGE_RE = re.compile(r"^linux-image-6\.1\.0-(\d+)-cloud-amd64$")
+import apt_private
+from kernel_series import version_key
 
 # Modules the VM loads when present (network selftests use them; all other BPF
-# pieces are built into the cloud kernel).
+# pieces are built into the cloud kernels).
 WANTED_MODULES = ["veth", "dummy", "sch_ingress", "cls_bpf", "act_bpf"]
+MODULE_SUFFIXES = (".ko", ".ko.xz")
 
 
 class Unavailable(Exception):
-    """No 6.1 kernel can be had; the suite reports skip with this reason."""
+    """No kernel of the series can be had; the suite skips with this reason."""
 
 
 class Kernel:
-    def __init__(self, root, package):
-        self.root = root
-        self.package = package
-        boot = os.path.join(root, "boot")
-        images = sorted(f for f in os.listdir(boot) if f.startswith("vmlinuz-"))
-        self.image = os.path.join(boot, images[-1])
-        self.release = images[-1][len("vmlinuz-"):]
-        with open(os.path.join(root, "modules.order")) as f:
-            self.modules = [os.path.join(root, line.strip()) for line in f if line.strip()]
+    def __init__(self, image, release, modules, packages):
+        self.image = image        # path of the kernel image
+        self.release = release    # uname -r of that kernel
+        self.modules = modules    # paths of decompressed, stripped .ko files, load order
+        self.packages = packages  # the .deb file names
 
 
-def _abi_number(package):
-    m = PACKAGE_RE.match(package)
-    return int(m.group(1)) if m else -1
+def default_cache():
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "sysbpf", "kernels")
 
 
-def newest_package_in_apt():
+def _sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _valid(deb, expected):
+    """Whether deb has the SHA256 and size of expected ({"sha256", "size"})."""
+    return (os.path.isfile(deb) and os.path.getsize(deb) == expected["size"]
+            and _sha256(deb) == expected["sha256"])
+
+
+def _recorded(deb):
     try:
-        out = subprocess.run(
-            ["apt-cache", "search", "--names-only", r"^linux-image-6\.1\.0-[0-9]+-cloud-amd64$"],
-            capture_output=True, text=True, timeout=60).stdout
-    except (OSError, subprocess.TimeoutExpired):
+        with open(deb + ".sha256") as f:
+            sha, size = f.read().split()
+        return {"sha256": sha, "size": int(size)}
+    except (OSError, ValueError):
         return None
-    names = [line.split()[0] for line in out.splitlines() if line.strip()]
-    names = [n for n in names if PACKAGE_RE.match(n)]
-    return max(names, key=_abi_number) if names else None
 
 
-def _cached(cache):
-    """Packages whose trimmed tree is complete in the cache, newest first."""
-    if not os.path.isdir(cache):
-        return []
-    done = [d for d in os.listdir(cache) if os.path.exists(os.path.join(cache, d, "modules.order"))]
-    return sorted(done, key=_abi_number, reverse=True)
+def _cached_deb(directory, package):
+    """The cached .deb of package (name_version_arch.deb) whose record it matches."""
+    if not os.path.isdir(directory):
+        return None
+    for f in sorted(os.listdir(directory)):
+        deb = os.path.join(directory, f)
+        if f.startswith(package + "_") and f.endswith(".deb"):
+            rec = _recorded(deb)
+            if rec and _valid(deb, rec):
+                return deb
+    return None
 
 
-def _modinfo_depends(ko_path):
-    """The depends= entry of a module's .modinfo ELF section, as module names."""
-    with open(ko_path, "rb") as f:
-        elf = f.read()
-    shoff, = struct.unpack_from("<Q", elf, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
+def _fetch(apt, directory, package):
+    """The package's .deb in the cache, downloaded when the cache has no valid
+    copy of the index's version."""
+    entry = apt.index_entry(package)
+    cached = _cached_deb(directory, package)
+    if cached and (entry is None or _recorded(cached) == entry):
+        return cached
+    if entry is None:
+        raise Unavailable(f"apt knows no package {package}")
+    os.makedirs(directory, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=directory) as tmp:
+        deb = apt.download(package, tmp)
+        if not _valid(deb, entry):
+            raise Unavailable(f"{os.path.basename(deb)} does not match the SHA256 and size "
+                              "in apt's package index")
+        dest = os.path.join(directory, os.path.basename(deb))
+        for old in os.listdir(directory):  # older versions of the same package
+            if old.startswith(package + "_"):
+                os.remove(os.path.join(directory, old))
+        os.replace(deb, dest)
+        with open(dest + ".sha256", "w") as f:
+            f.write(f"{entry['sha256']} {entry['size']}\n")
+    return dest
+
+
+def _newest_cached_image(series, directory):
+    if not os.path.isdir(directory):
+        return None
+    names = {f.split("_")[0] for f in os.listdir(directory) if f.endswith(".deb")}
+    images = sorted((n for n in names if series.image.match(n)), key=version_key, reverse=True)
+    for image in images:
+        if all(_cached_deb(directory, p) for p in series.packages(image)):
+            return image
+    return None
+
+
+def _modinfo_depends(ko):
+    """The depends= entry of a module's .modinfo ELF section (ELF64 LE, x86_64
+    guests only), as module names."""
+    shoff, = struct.unpack_from("<Q", ko, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", ko, 0x3A)
 
     def section(i):
-        name, _, _, _, offset, size = struct.unpack_from("<IIQQQQ", elf, shoff + i * shentsize)
+        name, _, _, _, offset, size = struct.unpack_from("<IIQQQQ", ko, shoff + i * shentsize)
         return name, offset, size
 
     _, strtab_off, _ = section(shstrndx)
     for i in range(shnum):
         name, offset, size = section(i)
-        end = elf.index(b"\0", strtab_off + name)
-        if elf[strtab_off + name:end] == b".modinfo":
-            for entry in elf[offset:offset + size].split(b"\0"):
+        end = ko.index(b"\0", strtab_off + name)
+        if ko[strtab_off + name:end] == b".modinfo":
+            for entry in ko[offset:offset + size].split(b"\0"):
                 if entry.startswith(b"depends="):
                     return [d for d in entry[len(b"depends="):].decode().split(",") if d]
     return []
 
 
-def _load_order(modules_dir):
-    """Relative paths of WANTED_MODULES and their dependencies, dependencies first."""
+def _module_name(filename):
+    for suffix in MODULE_SUFFIXES:
+        if filename.endswith(suffix):
+            return filename[:-len(suffix)].replace("-", "_")
+    return None
+
+
+def _install_modules(modules_dir, dest):
+    """WANTED_MODULES and their dependencies, decompressed and stripped into
+    dest; returns their paths, dependencies first."""
     by_name = {}
     for dirpath, _, files in os.walk(modules_dir):
         for f in files:
-            if f.endswith(".ko"):
-                by_name[f[:-3].replace("-", "_")] = os.path.join(dirpath, f)
+            name = _module_name(f)
+            if name:
+                by_name[name] = os.path.join(dirpath, f)
+    os.makedirs(dest, exist_ok=True)
     order = []
 
     def visit(name):
-        path = by_name.get(name.replace("-", "_"))
-        if path is None or path in order:
+        src = by_name.get(name.replace("-", "_"))
+        out = os.path.join(dest, name.replace("-", "_") + ".ko")
+        if src is None or out in order:
             return
-        for dep in _modinfo_depends(path):
+        with open(src, "rb") as f:
+            data = f.read()
+        if src.endswith(".xz"):
+            data = lzma.decompress(data)
+        for dep in _modinfo_depends(data):
             visit(dep)
-        order.append(path)
+        with open(out, "wb") as f:
+            f.write(data)
+        subprocess.run(["strip", "--strip-debug", out], check=True, timeout=60)
+        order.append(out)
 
     for m in WANTED_MODULES:
         visit(m)
     return order
 
 
-def _download_and_trim(cache, package):
-    os.makedirs(cache, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache) as tmp:
-        r = subprocess.run(["apt-get", "download", package], cwd=tmp,
-                           capture_output=True, text=True, timeout=600)
-        debs = [f for f in os.listdir(tmp) if f.endswith(".deb")]
-        if r.returncode != 0 or not debs:
-            why = "; ".join(r.stderr.strip().splitlines()[-3:])
-            raise Unavailable(f"apt-get download {package} failed: {why}")
-        unpacked = os.path.join(tmp, "x")
-        subprocess.run(["dpkg-deb", "-x", os.path.join(tmp, debs[0]), unpacked],
-                       check=True, timeout=600)
-        dest = os.path.join(cache, package)
-        shutil.rmtree(dest, ignore_errors=True)
-        os.makedirs(os.path.join(dest, "boot"))
-        for f in os.listdir(os.path.join(unpacked, "boot")):
-            if f.startswith(("vmlinuz-", "config-")):
-                shutil.copy(os.path.join(unpacked, "boot", f), os.path.join(dest, "boot"))
-        order = []
-        for path in _load_order(os.path.join(unpacked, "lib", "modules")):
-            rel = os.path.relpath(path, unpacked)
-            os.makedirs(os.path.dirname(os.path.join(dest, rel)), exist_ok=True)
-            shutil.copy(path, os.path.join(dest, rel))
-            order.append(rel)
-        os.replace(os.path.join(tmp, debs[0]), os.path.join(cache, debs[0]))
-        # Written last: its presence marks the tree complete.
-        with open(os.path.join(dest, "modules.order"), "w") as f:
-            f.write("".join(rel + "\n" for rel in order))
+def _unpack(debs, work):
+    """The kernel in work/kernel, unpacked from debs unless already there."""
+    root = os.path.join(work, "kernel")
+    stamp = os.path.join(root, "unpacked-from")
+    want = "".join(f"{os.path.basename(d)} {_recorded(d)['sha256']}\n" for d in debs)
+    if not (os.path.exists(stamp) and open(stamp).read() == want):
+        shutil.rmtree(root, ignore_errors=True)
+        tree = os.path.join(root, "tree")
+        os.makedirs(tree)
+        for deb in debs:
+            subprocess.run(["dpkg-deb", "-x", deb, tree], check=True, timeout=600)
+        images = []
+        for base in ["boot", "lib/modules", "usr/lib/modules"]:
+            for dirpath, _, files in os.walk(os.path.join(tree, base)):
+                for f in files:
+                    if f.startswith("vmlinuz"):
+                        images.append(os.path.join(dirpath, f))
+        if len(images) != 1:
+            raise Unavailable(f"want one kernel image in {', '.join(debs)}, found {images}")
+        image = images[0]
+        if os.path.basename(image) == "vmlinuz":   # usr/lib/modules/<release>/vmlinuz
+            release = os.path.basename(os.path.dirname(image))
+        else:                                       # boot/vmlinuz-<release>
+            release = os.path.basename(image)[len("vmlinuz-"):]
+        shutil.move(image, os.path.join(root, "vmlinuz"))
+        modules_dir = next((d for d in (os.path.join(tree, "lib/modules", release),
+                                        os.path.join(tree, "usr/lib/modules", release))
+                            if os.path.isdir(d)), None)
+        if modules_dir is None:
+            raise Unavailable(f"no modules for {release} in {', '.join(debs)}")
+        modules = _install_modules(modules_dir, os.path.join(root, "modules"))
+        shutil.rmtree(tree)
+        with open(os.path.join(root, "release"), "w") as f:
+            f.write(release + "\n")
+        with open(os.path.join(root, "modules.order"), "w") as f:
+            f.write("".join(os.path.basename(m) + "\n" for m in modules))
+        with open(stamp, "w") as f:   # last: marks the tree complete
+            f.write(want)
+    with open(os.path.join(root, "release")) as f:
+        release = f.read().strip()
+    with open(os.path.join(root, "modules.order")) as f:
+        modules = [os.path.join(root, "modules", line.strip()) for line in f if line.strip()]
+    return Kernel(os.path.join(root, "vmlinuz"), release, modules,
+                  [os.path.basename(d) for d in debs])
 
 
-def get_kernel(cache):
-    """The 6.1 kernel to boot, downloading it into cache when needed."""
-    package = os.environ.get("SYSBPF_VM_KERNEL_PKG") or newest_package_in_apt()
-    if package and package not in _cached(cache):
-        try:
-            _download_and_trim(cache, package)
-        except (Unavailable, OSError, subprocess.SubprocessError) as e:
-            if not _cached(cache):
-                raise Unavailable(str(e)) from e
-            print(f"note: {e}; using the newest cached kernel instead")
-            package = None
-    if not package or package not in _cached(cache):
-        cached = _cached(cache)
-        if not cached:
-            raise Unavailable("no linux-image-6.1.0-*-cloud-amd64 package known to apt-cache "
-                              "(apt-get update?) and none cached")
-        package = cached[0]
-    return Kernel(os.path.join(cache, package), package)
+def get_kernel(series, cache, work):
+    """The newest kernel of series, from the cache or downloaded into it,
+    unpacked into work."""
+    directory = os.path.join(cache, series.name)
+    problem = None
+    image = os.environ.get("SYSBPF_VM_KERNEL_PKG")
+    try:
+        apt = apt_private.Apt(series.suite, os.path.join(cache, "apt"))
+        apt.update()
+        if not image:
+            known = apt.search(series.image)
+            image = max(known, key=version_key) if known else None
+            if image is None:
+                problem = f"apt knows no package matching {series.image.pattern}"
+        if image:
+            debs = [_fetch(apt, directory, p) for p in series.packages(image)]
+            return _unpack(debs, work)
+    except (apt_private.AptError, Unavailable, OSError, subprocess.SubprocessError) as e:
+        problem = str(e)
+    image = _newest_cached_image(series, directory)
+    if image is None:
+        raise Unavailable(f"no Debian {series.name} kernel: {problem}; none cached in {directory}")
+    print(f"note: {problem}; using the newest cached kernel, {image}")
+    try:
+        return _unpack([_cached_deb(directory, p) for p in series.packages(image)], work)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise Unavailable(f"cached Debian {series.name} kernel {image} does not unpack: {e}") from e

@@ -42,6 +42,21 @@ class Result:
             self.failures.append(f"[{self.failed - len(self.failures)} more, see the log]")
 
 
+    def as_dict(self):
+        return {"passed": self.passed, "skipped": self.skipped, "failed": self.failed,
+                "skips": self.skips, "failures": self.failures}
+
+
+class Stored:
+    """A Result read back from as_dict()."""
+
+    def __init__(self, area, d):
+        self.area = area
+        self.passed, self.skipped, self.failed = d["passed"], d["skipped"], d["failed"]
+        self.skips = [tuple(s) for s in d["skips"]]
+        self.failures = d["failures"]
+
+
 def describe_rc(rc):
     """rc: an exit code, or a text saying why there is none."""
     if isinstance(rc, str):

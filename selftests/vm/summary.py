@@ -11,6 +11,16 @@ def _totals(results):
 
 def print_summary(kernels):
     """kernels: list of (label, {area: Result} or a reason it did not run)."""
+    print(summary_text(kernels), end="")
+
+
+def summary_text(kernels):
+    """The summary as markdown text."""
+    out = []
+
+    def print(line=""):
+        out.append(line + "\n")
+
     print("\nselftests per kernel:\n")
     print("| kernel | passed | skipped | failed |")
     print("|---|---:|---:|---:|")
@@ -52,3 +62,4 @@ def print_summary(kernels):
             print(f"\nfailed on {label}:")
             for f in failures:
                 print(f"  {f}")
+    return "".join(out)

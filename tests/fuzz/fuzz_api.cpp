@@ -5,7 +5,7 @@
 // every input (a violation aborts, which libFuzzer reports as a crash):
 //  - no attr larger than the command's (libbpf 1.7's size) is ever sent, and
 //    only the function's own commands (and the feature probes) are issued;
-//  - invalid opts (sz < 8, a non-zero byte past the known fields) give
+//  - invalid opts (sz < sizeof(size_t), a non-zero byte past the known fields) give
 //    -EINVAL before any bpf() call;
 //  - the opts struct is a heap block of exactly sz bytes (ASan: no access
 //    past sz), and no byte of it changes except libbpf's output fields that
@@ -98,7 +98,7 @@ void fix_records(unsigned char *opts, size_t sz, Records &rec)
         }
         buf.assign(total ? total : 1, 0x11);
         const void *p = buf.data();
-        std::memcpy(opts + ptr_off, &p, 8);
+        std::memcpy(opts + ptr_off, &p, sizeof(p));
     };
     fix(offsetof(bpf_prog_load_opts, func_info), offsetof(bpf_prog_load_opts, func_info_cnt),
         offsetof(bpf_prog_load_opts, func_info_rec_size), rec.func);

@@ -514,8 +514,8 @@ private:
 
     void iterator()
     {
-        selftest::VmlinuxBtf vmlinux;
-        __u32 target = vmlinux.ok() ? vmlinux.find("bpf_iter_bpf_map", selftest::kBtfKindFunc) : 0;
+        vmlinux_btf::VmlinuxBtf vmlinux;
+        __u32 target = vmlinux.ok() ? vmlinux.find("bpf_iter_bpf_map", vmlinux_btf::kBtfKindFunc) : 0;
         if (!target) {
             set("bpf_iter_create", {Status::Unsupported, "no bpf_iter_bpf_map in /sys/kernel/btf/vmlinux"});
             return;

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <dirent.h>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -45,6 +46,34 @@ std::string cgroup2_mount()
     return {};
 }
 
+// What a run left behind when SIGKILL ended it (every other signal that
+// ends the process cleans up first): its /tmp directories (the mounts on
+// them were in its private namespace and are gone) and its cgroup (cgroups
+// are not namespaced). Each name holds the run's pid; removes those in `dir`
+// named `prefix`<pid>... whose process is gone. rmdir removes only empty
+// directories.
+void remove_stale(const std::string &dir, const char *prefix)
+{
+    DIR *d = opendir(dir.c_str());
+    if (!d)
+        return;
+    const size_t plen = std::strlen(prefix);
+    while (dirent *e = readdir(d)) {
+        if (std::strncmp(e->d_name, prefix, plen) != 0)
+            continue;
+        char *end = nullptr;
+        const long pid = std::strtol(e->d_name + plen, &end, 10);
+        if (pid <= 0 || end == e->d_name + plen || (*end && *end != '-'))
+            continue;
+        if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+            const std::string path = dir + "/" + e->d_name;
+            umount2(path.c_str(), MNT_DETACH);
+            rmdir(path.c_str());
+        }
+    }
+    closedir(d);
+}
+
 } // namespace
 
 CheckEnv::CheckEnv()
@@ -57,14 +86,19 @@ CheckEnv::CheckEnv()
         private_ns = true;
     }
     g_env = this;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
+    // Every signal whose default action ends the process cleans up first
+    // (SIGKILL cannot be caught: the next run removes what it left).
+    for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE,
+                    SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO, SIGABRT})
+        signal(sig, on_signal);
+
+    remove_stale("/tmp", "sysbpf-check-");
+    remove_stale("/tmp", "sysbpf-cgroup-");
 
     if (!private_ns) {
         bpffs_note = "no private mount namespace (" + ns_note + ")";
     } else {
-        std::snprintf(bpffs_dir_, sizeof(bpffs_dir_), "/tmp/sysbpf-check-XXXXXX");
+        std::snprintf(bpffs_dir_, sizeof(bpffs_dir_), "/tmp/sysbpf-check-%d-XXXXXX", getpid());
         if (!mkdtemp(bpffs_dir_)) {
             bpffs_note = err("mkdtemp");
             bpffs_dir_[0] = '\0';
@@ -77,7 +111,7 @@ CheckEnv::CheckEnv()
 
     std::string mnt = cgroup2_mount();
     if (mnt.empty() && private_ns) { // mount the hierarchy privately
-        std::snprintf(cgroup_mnt_, sizeof(cgroup_mnt_), "/tmp/sysbpf-cgroup-XXXXXX");
+        std::snprintf(cgroup_mnt_, sizeof(cgroup_mnt_), "/tmp/sysbpf-cgroup-%d-XXXXXX", getpid());
         if (mkdtemp(cgroup_mnt_) && mount("cgroup2", cgroup_mnt_, "cgroup2", 0, nullptr) == 0)
             mnt = cgroup_mnt_;
         else
@@ -88,6 +122,7 @@ CheckEnv::CheckEnv()
             cgroup_note = "no cgroup v2 hierarchy";
         return;
     }
+    remove_stale(mnt, "sysbpf-check-");
     std::snprintf(cgroup_dir_, sizeof(cgroup_dir_), "%s/sysbpf-check-%d", mnt.c_str(), getpid());
     if (mkdir(cgroup_dir_, 0755) != 0) {
         cgroup_note = err(("mkdir " + std::string(cgroup_dir_)).c_str());

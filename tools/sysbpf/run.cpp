@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,9 +34,13 @@ const char kHelp[] =
     "  --stats   print a table of the calls sysbpf served (per function: calls,\n"
     "            errors by errno, time) to stderr when CMD exits\n"
     "\n"
-    "The exit status is CMD's (128+N when a signal N ended it; 127 when CMD\n"
-    "cannot be found, 126 when it cannot be run); 2 for bad usage. Statically\n"
-    "linked and setuid programs ignore LD_PRELOAD.\n";
+    "Without --stats, sysbpf run execs CMD in its own place. With --stats it\n"
+    "waits for CMD: SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 sent to\n"
+    "it are passed on, and when a signal ends CMD, sysbpf run ends by the same\n"
+    "signal after printing the table. Otherwise the exit status is CMD's (127\n"
+    "when CMD cannot be found, 126 when it cannot be run); 2 for bad usage; 1\n"
+    "when the library's path holds a space or ':' (LD_PRELOAD cannot name it).\n"
+    "Statically linked and setuid programs ignore LD_PRELOAD.\n";
 
 // The library that holds this tool's bpf_map_create, by its soname file in
 // an absolute directory.
@@ -76,23 +81,53 @@ std::string temp_stats_file(std::string *why)
     return tmpl;
 }
 
+const int kPassedOn[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+volatile sig_atomic_t g_child = 0;
+
+// A signal sent to this process goes on to CMD. One the terminal sent
+// (Ctrl-C, Ctrl-\\, hangup) reached CMD's process group already.
+void pass_on(int sig, siginfo_t *info, void *)
+{
+    if (g_child > 0 && info->si_code != SI_KERNEL)
+        kill(g_child, sig);
+}
+
+// Waits for CMD; returns its wait status.
 int wait_child(pid_t pid)
 {
-    // The terminal's Ctrl-C reaches CMD; this process stays to report.
-    struct sigaction ign{}, old_int{}, old_quit{};
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGINT, &ign, &old_int);
-    sigaction(SIGQUIT, &ign, &old_quit);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGQUIT, &old_quit, nullptr);
+    return status;
+}
+
+// Ends this process as CMD ended: by the same signal (without a core file of
+// its own), or with CMD's exit status.
+int end_like(int status)
+{
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 1;
+    if (!WIFSIGNALED(status))
+        return 1;
+    const int sig = WTERMSIG(status);
+    std::fflush(nullptr);
+    rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    raise(sig);
+    return 128 + sig; // a signal whose default is not to end the process
+}
+
+[[noreturn]] void exec_command(char **argv)
+{
+    execvp(argv[0], argv);
+    int e = errno;
+    std::fprintf(stderr, "sysbpf run: %s: %s\n", argv[0], std::strerror(e));
+    _exit(e == ENOENT ? 127 : 126);
 }
 
 } // namespace
@@ -129,6 +164,13 @@ int run_main(int argc, char **argv)
         std::fprintf(stderr, "sysbpf run: cannot find libsysbpf.so.1: %s\n", why.c_str());
         return 1;
     }
+    if (lib.find_first_of(" :") != std::string::npos) {
+        std::fprintf(stderr,
+                     "sysbpf run: cannot preload %s: LD_PRELOAD splits paths at spaces and ':'; "
+                     "install the library (or this tool) under a path without them\n",
+                     lib.c_str());
+        return 1;
+    }
     const char *old = std::getenv("LD_PRELOAD");
     std::string preload = old && *old ? lib + ":" + old : lib;
     setenv("LD_PRELOAD", preload.c_str(), 1);
@@ -144,19 +186,36 @@ int run_main(int argc, char **argv)
         setenv("SYSBPF_STATS", stats_file.c_str(), 1);
     }
 
+    if (!stats)
+        exec_command(argv + i);
+
     std::fflush(nullptr);
+    // Signals to pass on are held until the child's pid is known.
+    sigset_t pass, old_mask;
+    sigemptyset(&pass);
+    for (int sig : kPassedOn)
+        sigaddset(&pass, sig);
+    sigprocmask(SIG_BLOCK, &pass, &old_mask);
     pid_t pid = fork();
     if (pid < 0) {
         std::fprintf(stderr, "sysbpf run: fork: %s\n", std::strerror(errno));
+        unlink(stats_file.c_str());
         return 1;
     }
     if (pid == 0) {
-        execvp(argv[i], argv + i);
-        int e = errno;
-        std::fprintf(stderr, "sysbpf run: %s: %s\n", argv[i], std::strerror(e));
-        _exit(e == ENOENT ? 127 : 126);
+        sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+        exec_command(argv + i);
     }
-    int rc = wait_child(pid);
+    g_child = pid;
+    struct sigaction sa{};
+    sa.sa_sigaction = pass_on;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    for (int sig : kPassedOn)
+        sigaction(sig, &sa, nullptr);
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    int status = wait_child(pid);
+    sigprocmask(SIG_BLOCK, &pass, nullptr); // the report is printed whatever comes now
 
     if (stats) {
         std::ifstream f(stats_file);
@@ -174,7 +233,7 @@ int run_main(int argc, char **argv)
             t.print(stderr);
         }
     }
-    return rc;
+    return end_like(status);
 }
 
 } // namespace sysbpf_tool

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <iterator>
 
-namespace selftest {
+namespace vmlinux_btf {
 namespace {
 
 constexpr std::uint16_t kBtfMagic = 0xeb9f;
@@ -107,4 +107,4 @@ std::uint32_t VmlinuxBtf::struct_size(std::uint32_t id) const
     return k == kBtfKindStruct || k == 5 /* UNION */ ? t.size_or_type : 0;
 }
 
-} // namespace selftest
+} // namespace vmlinux_btf

@@ -1,13 +1,13 @@
 // Type lookup in the running kernel's BTF (/sys/kernel/btf/vmlinux), for
-// tests that call kfuncs from hand-written instructions or create struct_ops
-// maps.
+// `sysbpf check` and for the selftests that call kfuncs from hand-written
+// instructions or create struct_ops maps.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace selftest {
+namespace vmlinux_btf {
 
 // BTF kinds used by the tests.
 constexpr unsigned kBtfKindStruct = 4;
@@ -37,4 +37,4 @@ private:
     std::vector<std::uint32_t> offsets_; // offsets_[id] = where type id starts (id 0: void)
 };
 
-} // namespace selftest
+} // namespace vmlinux_btf

@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""Runs every selftest binary on the host kernel and on Debian's Linux 6.1 in a
-QEMU VM (TCG, no KVM needed), prints a summary per kernel, and exits 1 when a
-selftest fails in the VM (the host's results are the 'selftests' suite's
-business and are shown only for comparison), 77 when the VM cannot be run.
+"""Runs selftest binaries on Debian's cloud kernel of one series
+(kernel_series.py) in a QEMU VM (TCG, no KVM needed), prints the summary and
+writes it to RESULTS (JSON, for results.py), and exits 1 when a selftest fails
+in the VM, 77 (skip) when the VM cannot be run.
 
-usage: run_two_kernels.py --cache DIR --work DIR [--helper BINARY]... SELFTEST...
-(a helper is a binary some selftest starts by its absolute build path: the VM
-has it at the same path).
+usage: run_on_kernel.py --series 6.1 [--cache DIR] --work DIR [--results FILE]
+                        [--helper BINARY]... SELFTEST...
+The binaries may come from any build directory (a helper is a binary some
+selftest starts by its absolute build path: the VM has it at the same path).
 Environment: SYSBPF_VM_KERNEL_PKG (see kernel_package.py), SYSBPF_VM_TIMEOUT
 (seconds for the whole VM run, default 240), SYSBPF_VM_TEST_TIMEOUT (seconds
 per binary, default 120).
 """
 import argparse
+import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import initramfs  # noqa: E402
 import kernel_package  # noqa: E402
+from kernel_series import SERIES  # noqa: E402
 from selftest_output import Result, describe_rc  # noqa: E402
 from summary import print_summary  # noqa: E402
 
@@ -29,8 +31,8 @@ SKIP = 77
 MARKER = re.compile(r"^@@SYSBPF-VM (\S+)(?: (.*))?@@$")
 
 
-def skip(reason):
-    print(f"kernel-6.1: skipped: {reason}")
+def skip(series, reason):
+    print(f"kernel-{series}: skipped: {reason}")
     sys.exit(SKIP)
 
 
@@ -43,19 +45,6 @@ def test_names(binary):
     out = subprocess.run([binary, "--list-test-names-only"], capture_output=True,
                          text=True, timeout=60).stdout
     return [n for n in out.splitlines() if n.strip() and not re.match(r"^\d+ passed, ", n)]
-
-
-def run_on_host(binaries, names, timeout):
-    results = {}
-    for area, binary in binaries.items():
-        try:
-            r = subprocess.run([binary], capture_output=True, text=True, timeout=timeout,
-                               stdin=subprocess.DEVNULL)
-            out, rc = r.stdout + r.stderr, r.returncode
-        except subprocess.TimeoutExpired as e:
-            out, rc = (e.stdout or b"").decode(errors="replace"), f"killed after {timeout} s"
-        results[area] = Result(area, out, rc, names[area])
-    return results
 
 
 def run_vm(kernel, image, work, timeout):
@@ -134,44 +123,46 @@ def print_failed_outputs(label, results):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cache", required=True)
+    ap.add_argument("--series", required=True, choices=sorted(SERIES))
+    ap.add_argument("--cache", default=kernel_package.default_cache())
     ap.add_argument("--work", required=True)
+    ap.add_argument("--results")
     ap.add_argument("--helper", action="append", default=[])
     ap.add_argument("selftests", nargs="+")
     args = ap.parse_args()
+    series = SERIES[args.series]
     vm_timeout = int(os.environ.get("SYSBPF_VM_TIMEOUT", "240"))
     test_timeout = int(os.environ.get("SYSBPF_VM_TEST_TIMEOUT", "120"))
 
-    for tool in ["qemu-system-x86_64", "busybox", "cpio", "gzip", "ldd"]:
+    for tool in ["qemu-system-x86_64", "busybox", "cpio", "gzip", "ldd", "strip", "dpkg-deb"]:
         if not shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"):
-            skip(f"{tool} is not installed (bash .ci/install-deps installs it)")
+            skip(series.name, f"{tool} is not installed (bash .ci/install-deps installs it)")
     binaries = {area_name(b): os.path.abspath(b) for b in args.selftests}
     names = {area: test_names(b) for area, b in binaries.items()}
     os.makedirs(args.work, exist_ok=True)
 
     try:
-        kernel = kernel_package.get_kernel(args.cache)
+        kernel = kernel_package.get_kernel(series, args.cache, args.work)
     except kernel_package.Unavailable as e:
-        skip(f"no Debian 6.1 kernel: {e}")
-    print(f"6.1 kernel: {kernel.package} ({kernel.image})")
+        skip(series.name, str(e))
+    print(f"{series.name} kernel: {kernel.release} from {', '.join(kernel.packages)}")
     image = initramfs.build(args.work, kernel, binaries, test_timeout, args.helper)
+    print(f"initramfs: {os.path.getsize(image) / 1e6:.1f} MB")
     text, console, problem = run_vm(kernel, image, args.work, vm_timeout)
     vm_results, release = parse_report(text, binaries, names)
     if problem is None and "@@SYSBPF-VM END@@" not in text:
         problem = "the VM stopped before its last selftest ended"
-    if problem is None and not (release or "").startswith("6.1."):
-        problem = f"the VM ran kernel {release!r}, not 6.1"
+    if problem is None and not (release or "").startswith(series.name + "."):
+        problem = f"the VM ran kernel {release!r}, not {series.name}"
 
-    host_label = f"host {platform.release()}"
-    if os.geteuid() == 0:
-        host_results = run_on_host(binaries, names, test_timeout)
-    else:
-        host_results = "not root, and the selftests need CAP_BPF"
-    vm_label = f"Debian {release or kernel.package} (VM)"
-
+    vm_label = f"Debian {release or kernel.release} (VM)"
     print_failed_outputs(vm_label, vm_results)
-    print_summary([(host_label, host_results), (vm_label, vm_results)])
+    print_summary([(vm_label, vm_results)])
     print(f"\nlogs: {args.work}/results.log (selftests in the VM), {args.work}/console.log (VM console)")
+    if args.results:
+        with open(args.results, "w") as f:
+            json.dump({"series": series.name, "label": vm_label, "problem": problem,
+                       "results": {a: r.as_dict() for a, r in vm_results.items()}}, f, indent=1)
     failed = sum(r.failed for r in vm_results.values())
     if problem:
         print(f"\nVM problem: {problem}\nlast console lines:")
