@@ -16,6 +16,7 @@
 
 using namespace selftest;
 using namespace selftest::prog;
+using namespace vmlinux_btf;
 
 namespace {
 
