@@ -28,6 +28,11 @@ class Unavailable(Exception):
     """libbpf 1.7.0 cannot be had here; the suite skips with this reason."""
 
 
+class Mismatch(Exception):
+    """The archive served a tarball other than the recorded one: a failure,
+    never a skip."""
+
+
 def cache_dir():
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "sysbpf")
@@ -96,7 +101,7 @@ def _download(dest):
         if r.returncode != 0 or not os.path.exists(got):
             raise Unavailable(f"apt-get source libbpf={DEBIAN_VERSION} failed: " + r.stderr.strip()[-300:])
         if _sha256(got) != ORIG_SHA256:
-            raise Unavailable(f"{ORIG}: sha256 {_sha256(got)} is not the recorded {ORIG_SHA256}")
+            raise Mismatch(f"{ORIG}: sha256 {_sha256(got)} is not the recorded {ORIG_SHA256}")
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         shutil.copy(got, dest + ".part")
         os.replace(dest + ".part", dest)

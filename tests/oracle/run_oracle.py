@@ -26,6 +26,12 @@ import compare  # noqa: E402
 import libbpf_source  # noqa: E402
 
 SKIP = 77
+
+
+def skip(reason):
+    print(f"SKIP: {reason}")
+    print("0 passed, 0 failed, 1 skipped")
+    return SKIP
 DRIVER_SOURCES = ["tracer.cpp", "driver.cpp", "cases_map.cpp", "cases_load.cpp", "cases_obj.cpp",
                   "cases_attach.cpp", "cases_link.cpp", "cases_ids.cpp", "cases_misc.cpp",
                   "cases_injected.cpp", "cases_unprivileged.cpp", "cases_token.cpp"]
@@ -137,16 +143,17 @@ def main():
     srcdir = os.path.dirname(os.path.abspath(__file__))
 
     if os.geteuid() != 0:
-        print("SKIP: the oracle traces bpf() calls that need root (CAP_BPF, CAP_SYS_ADMIN); not root")
-        return SKIP
+        return skip("the oracle traces bpf() calls that need root (CAP_BPF, CAP_SYS_ADMIN); not root")
     if not cgroup2_root():
-        print("SKIP: no cgroup2 mount in /proc/self/mounts (the attach cases need one)")
-        return SKIP
+        return skip("no cgroup2 mount in /proc/self/mounts (the attach cases need one)")
     try:
         lib_includes, libbpf_a, libbpf_libs = libbpf_source.build(os.path.join(args.work, "libbpf"))
     except libbpf_source.Unavailable as e:
-        print(f"SKIP: libbpf {libbpf_source.VERSION} cannot be had: {e}")
-        return SKIP
+        return skip(f"libbpf {libbpf_source.VERSION} cannot be had: {e}")
+    except libbpf_source.Mismatch as e:
+        print(f"FAIL: {e}")
+        print("0 passed, 1 failed, 0 skipped")
+        return 1
     print(f"libbpf {libbpf_source.VERSION}: {libbpf_a} (orig tarball sha256 {libbpf_source.ORIG_SHA256})")
 
     entries = compare.read_entries(args.deliberate)
@@ -165,8 +172,10 @@ def main():
     link(cxx, ours_objs, [args.sysbpf_lib], drv_ours)
 
     rc = 0
+    checks_failed = 0
     results = {}
     records = {}
+    skipped = 0
     for mode in ("privileged", "unprivileged", "token"):
         extra = [] if mode == "privileged" else [mode]
         try:
@@ -174,7 +183,8 @@ def main():
             ours_out = run_driver(drv_ours, extra)
         except SetupRefused as e:
             # Tokens need Linux 6.9 and user namespaces; the rest still counts.
-            print(f"  {mode}: not run: {e}")
+            print(f"SKIP: {mode} run: {e}")
+            skipped += 1
             continue
         with open(os.path.join(args.work, f"records-{mode}-libbpf.txt"), "w") as f:
             f.write(lib_out)
@@ -210,12 +220,19 @@ def main():
         print(f"without entry '{rid}': {n} unexplained cases")
         if n == 0:
             print(f"FAIL: entry '{rid}' of {args.deliberate} explains no case")
+            checks_failed += 1
             rc = 1
 
     if not args.no_mutants:
         lib_priv = open(os.path.join(args.work, "records-privileged-libbpf.txt")).read()
-        rc |= check_mutants(args, cxx, ours_objs, lib_priv, entries)
+        missed = check_mutants(args, cxx, ours_objs, lib_priv, entries)
+        checks_failed += missed
+        rc |= 1 if missed else 0
     print(f"oracle wall time: {time.monotonic() - started:.0f} s")
+    # The closing line every test binary prints (.ci/summarize adds them up):
+    # cases compared, plus the broken-candidate and list checks.
+    passed = counts["identical"] + counts["deliberate"] + len(entries) + len(MUTANTS) - checks_failed
+    print(f"{passed} passed, {counts['unexplained'] + checks_failed} failed, {skipped} skipped")
     return rc
 
 
@@ -224,19 +241,19 @@ def check_mutants(args, cxx, ours_objs, lib_out, entries):
     the case named for it."""
     with open(args.compile_commands) as f:
         commands = json.load(f)
-    rc = 0
+    missed = 0
     for name, rel, text, repl, must_case in MUTANTS:
         src = os.path.realpath(os.path.join(args.lib_src, rel))
         entry = next((c for c in commands
                       if os.path.realpath(os.path.join(c["directory"], c["file"])) == src), None)
         if entry is None:
             print(f"FAIL: broken candidate '{name}': no compile command for {src}")
-            rc = 1
+            missed += 1
             continue
         code = open(src).read()
         if code.count(text) != 1:
             print(f"FAIL: broken candidate '{name}': the text to change occurs {code.count(text)} times in {rel}")
-            rc = 1
+            missed += 1
             continue
         with tempfile.TemporaryDirectory(dir=args.work) as tmp:
             mutated = os.path.join(tmp, os.path.basename(src))
@@ -257,14 +274,14 @@ def check_mutants(args, cxx, ours_objs, lib_out, entries):
             r = run(cmd, cwd=entry["directory"])
             if r.returncode != 0:
                 print(f"FAIL: broken candidate '{name}' does not compile:\n{r.stderr[-2000:]}")
-                rc = 1
+                missed += 1
                 continue
             archive = os.path.join(tmp, "libsysbpf-broken.a")
             shutil.copy(args.sysbpf_lib, archive)
             r = run(["ar", "r", archive, obj])
             if r.returncode != 0:
                 print(f"FAIL: broken candidate '{name}': ar: {r.stderr}")
-                rc = 1
+                missed += 1
                 continue
             exe = os.path.join(tmp, "oracle-driver-broken")
             link(cxx, ours_objs, [archive], exe)
@@ -275,8 +292,8 @@ def check_mutants(args, cxx, ours_objs, lib_out, entries):
               f"{', including ' + repr(must_case) if caught else ''} -> {'reported' if caught else 'MISSED'}")
         if not caught:
             print(f"    unexplained: {bad[:8]}")
-            rc = 1
-    return rc
+            missed += 1
+    return missed
 
 
 if __name__ == "__main__":
