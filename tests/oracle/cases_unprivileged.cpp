@@ -20,16 +20,7 @@ void cases_unprivileged()
         std::fprintf(stderr, "oracle-driver: cannot become nobody\n");
         std::exit(2);
     }
-    cases_map_create();
-    cases_map_elem();
-    cases_map_batch();
-    cases_prog_load();
-    cases_btf_load();
-    cases_obj();
-    cases_attach();
-    cases_link();
-    cases_ids_info();
-    cases_misc();
+    cases_every_group();
 }
 
 } // namespace oracle

@@ -343,16 +343,7 @@ int body()
         cases_unprivileged();
         return 0;
     }
-    cases_map_create();
-    cases_map_elem();
-    cases_map_batch();
-    cases_prog_load();
-    cases_btf_load();
-    cases_obj();
-    cases_attach();
-    cases_link();
-    cases_ids_info();
-    cases_misc();
+    cases_every_group();
     return 0;
 }
 
@@ -368,6 +359,20 @@ int injected_body()
 
 } // namespace
 } // namespace oracle
+
+void oracle::cases_every_group()
+{
+    cases_map_create();
+    cases_map_elem();
+    cases_map_batch();
+    cases_prog_load();
+    cases_btf_load();
+    cases_obj();
+    cases_attach();
+    cases_link();
+    cases_ids_info();
+    cases_misc();
+}
 
 int main(int argc, char **argv)
 {

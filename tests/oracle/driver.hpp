@@ -110,6 +110,8 @@ void cases_attach();
 void cases_link();
 void cases_ids_info();
 void cases_misc();
+// Every group above, in order: the privileged run, and again as nobody.
+void cases_every_group();
 int injected_case_count();
 void injected_case(int i);
 void cases_unprivileged();
