@@ -34,16 +34,6 @@ struct Batch {
 };
 std::unique_ptr<Batch> g;
 
-// [1] int, [2] struct bpf_spin_lock { int val; }, [3] struct abi_val.
-std::vector<unsigned char> locked_value_btf()
-{
-    BtfBuilder b;
-    __u32 int_id = b.add_int("int", 4, true);
-    __u32 lock_id = b.add_struct("bpf_spin_lock", 4, {{"val", int_id, 0}});
-    b.add_struct("abi_val", 8, {{"lock", lock_id, 0}, {"v", int_id, 32}});
-    return b.blob();
-}
-
 std::string text(Pairs p)
 {
     std::sort(p.begin(), p.end());
@@ -71,11 +61,11 @@ void start(std::initializer_list<std::pair<__u32, __u32>> pairs)
 {
     if (!g) {
         g = std::make_unique<Batch>();
-        auto blob = locked_value_btf();
+        auto blob = locked_btf();
         g->btf.reset(bpf_btf_load(blob.data(), blob.size(), nullptr));
         REQUIRE(g->btf >= 3);
-        LIBBPF_OPTS(bpf_map_create_opts, o, .btf_fd = static_cast<__u32>(g->btf.get()), .btf_key_type_id = 1,
-                    .btf_value_type_id = 3);
+        LIBBPF_OPTS(bpf_map_create_opts, o, .btf_fd = static_cast<__u32>(g->btf.get()),
+                    .btf_key_type_id = kLockedBtfInt, .btf_value_type_id = kLockedBtfValue);
         g->map.reset(bpf_map_create(BPF_MAP_TYPE_HASH, "abi_batch", 4, sizeof(Val), 8, &o));
         REQUIRE(g->map >= 3);
     }

@@ -90,4 +90,18 @@ inline std::vector<unsigned char> pair_btf()
 constexpr __u32 kPairBtfInt = 1;
 constexpr __u32 kPairBtfStruct = 2;
 
+// [1] int, [2] struct bpf_spin_lock { int val; },
+// [3] struct locked { struct bpf_spin_lock lock; int x; }: an 8-byte value
+// whose first field is a spin lock.
+inline std::vector<unsigned char> locked_btf()
+{
+    BtfBuilder b;
+    __u32 int_id = b.add_int("int", 4, true);
+    __u32 lock_id = b.add_struct("bpf_spin_lock", 4, {{"val", int_id, 0}});
+    b.add_struct("locked", 8, {{"lock", lock_id, 0}, {"x", int_id, 32}});
+    return b.blob();
+}
+constexpr __u32 kLockedBtfInt = 1;
+constexpr __u32 kLockedBtfValue = 3;
+
 } // namespace selftest

@@ -379,15 +379,11 @@ TEST_CASE("map batch: BPF_F_LOCK with a bpf_spin_lock in the value (BTF)")
     auto why = batch_unsupported();
     if (!why.empty())
         SKIP_TEST(why);
-    BtfBuilder b;
-    __u32 int_id = b.add_int("int", 4, true);
-    __u32 lock_id = b.add_struct("bpf_spin_lock", 4, {{"val", int_id, 0}});
-    __u32 value_id = b.add_struct("locked", 8, {{"lock", lock_id, 0}, {"x", int_id, 32}});
-    auto blob = b.blob();
+    auto blob = locked_btf();
     Fd btf(bpf_btf_load(blob.data(), blob.size(), nullptr));
     REQUIRE(btf >= 3);
-    LIBBPF_OPTS(bpf_map_create_opts, mo, .btf_fd = (__u32)btf.get(), .btf_key_type_id = int_id,
-                .btf_value_type_id = value_id);
+    LIBBPF_OPTS(bpf_map_create_opts, mo, .btf_fd = (__u32)btf.get(), .btf_key_type_id = kLockedBtfInt,
+                .btf_value_type_id = kLockedBtfValue);
     Fd fd(bpf_map_create(BPF_MAP_TYPE_HASH, "st_locked", 4, 8, 16, &mo));
     REQUIRE(fd >= 3);
 
