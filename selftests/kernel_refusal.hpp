@@ -117,6 +117,18 @@ std::string no_path_fd(int lib_err, int map_fd, const char *path, int path_fd);
 // register_fprobe for CONFIG_FPROBE).
 bool kallsyms_has(const char *symbol);
 
+// The skip reasons when a test's surroundings could not be set up, from the
+// positive errno of the failed step: each names a kernel config or host
+// policy and the evidence read from /proc (the process lacks CAP_SYS_ADMIN,
+// /proc/filesystems has no bpf or cgroup2, /proc/self/ns has no net,
+// user.max_net_namespaces is 0, the cgroup2 mount is read-only). Empty
+// when nothing explains err: then the test goes on to fail.
+std::string bpffs_refusal(int err);  // mounting a bpffs in a private mount namespace
+std::string netns_refusal(int err);  // entering a new network namespace
+std::string cgroup2_refusal(int err); // making a cgroup v2 directory
+std::string userns_refusal(int err);  // unshare(CLONE_NEWUSER)
+std::string tracefs_refusal(int err); // reading a tracepoint id from tracefs
+
 } // namespace selftest
 
 // Skips with the reason an evidence helper above gave, if it gave one; the
