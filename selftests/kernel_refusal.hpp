@@ -90,9 +90,10 @@ std::string btf_lacks(const char *enum_name, const char *enumerator, const char 
 std::string btf_lacks_member(const char *name, const char *member);
 
 // The BTF evidence of a kernel without mprog ordering for cgroup hooks
-// (BPF_F_BEFORE/AFTER, revisions: 6.17): struct cgroup_bpf has no revisions.
+// (BPF_F_BEFORE/AFTER, revisions: 6.17; backported to 6.12.110): struct
+// cgroup_bpf has no revisions.
 std::string no_cgroup_mprog();
-constexpr char kCgroupMprog[] = "mprog ordering and revisions for cgroup hooks (6.17+)";
+constexpr char kCgroupMprog[] = "mprog ordering and revisions for cgroup hooks (6.17+, 6.12.110+)";
 
 // The skip reason when a kernel without a feature refused a library call
 // with lib_err (positive errno): the same call made with raw bpf() got
