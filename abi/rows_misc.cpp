@@ -1,6 +1,7 @@
 // Rows for bpf_prog_bind_map, bpf_prog_test_run_opts, bpf_prog_stream_read
 // and bpf_prog_assoc_struct_ops.
 #include "caller_row.hpp"
+#include "kernel_evidence.hpp"
 #include "misc_fixtures.hpp"
 #include "prog_fixtures.hpp"
 #include "vmlinux_btf.hpp"
@@ -19,6 +20,8 @@ namespace abi {
 namespace {
 
 constexpr int kClosedFd = 100000;
+constexpr int kCmdStreamRead = 37;     // BPF_PROG_STREAM_READ_BY_FD
+constexpr int kCmdAssocStructOps = 38; // BPF_PROG_ASSOC_STRUCT_OPS
 
 struct Misc {
     Fd bound;      // the map bpf_prog_bind_map binds
@@ -146,7 +149,7 @@ std::string stream_observe(int rc, const CallerOpts &)
 }
 
 // On a kernel without streams the command is unknown: EINVAL even for a
-// valid program fd.
+// valid program fd, and the raw command on a closed fd (EBADF with it).
 std::string streams_lacking()
 {
     static const std::string reason = [] {
@@ -155,7 +158,12 @@ std::string streams_lacking()
         if (prog < 0)
             return "probe program: " + errstr(-prog.get());
         int r = bpf_prog_stream_read(prog, kStdout, buf, sizeof(buf), nullptr);
-        return r == -EINVAL ? std::string("kernel without BPF_PROG_STREAM_READ_BY_FD (6.17+): EINVAL") : "";
+        struct {
+            __u64 stream_buf;
+            __u32 stream_buf_len, stream_id, prog_fd, pad;
+        } raw = {0, 0, kStdout, kClosedFd, 0};
+        return r < 0 ? kernel_lacks_cmd(kCmdStreamRead, "BPF_PROG_STREAM_READ_BY_FD", "6.17", -r, &raw, sizeof(raw))
+                     : std::string();
     }();
     return reason;
 }
@@ -182,8 +190,12 @@ std::string assoc_lacking()
 {
     static const std::string reason = [] {
         int r = bpf_prog_assoc_struct_ops(kClosedFd, kClosedFd + 1, nullptr);
-        return r == -EINVAL ? std::string("kernel without BPF_PROG_ASSOC_STRUCT_OPS: EINVAL even for closed fds")
-                            : "";
+        struct {
+            __u32 map_fd, prog_fd, flags;
+        } raw = {kClosedFd + 1, kClosedFd, 0};
+        return r < 0 ? kernel_lacks_cmd(kCmdAssocStructOps, "BPF_PROG_ASSOC_STRUCT_OPS", "7.0", -r, &raw,
+                                        sizeof(raw))
+                     : std::string();
     }();
     return reason;
 }

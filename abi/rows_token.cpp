@@ -8,6 +8,7 @@
 // call reached it, which is the library's side of the row.
 #include "bpf_call_counter.hpp"
 #include "caller_row.hpp"
+#include "kernel_evidence.hpp"
 #include "token_fixtures.hpp"
 
 #include <cerrno>
@@ -25,6 +26,7 @@ namespace {
 
 constexpr size_t kBytes = sizeof(CallerOpts::bytes);
 constexpr __u32 kFlagTokenFd = 1u << 16; // BPF_F_TOKEN_FD
+constexpr int kCmdTokenCreate = 36;      // BPF_TOKEN_CREATE
 
 struct Shared {
     unsigned char opts[kBytes];
@@ -126,16 +128,28 @@ std::string token_observe(int rc, const CallerOpts &)
     return s;
 }
 
-// The set-up the kernel may refuse: a user namespace and a delegating bpffs.
+// The set-up the kernel may refuse: the command itself (a closed bpffs fd
+// gives EBADF with it, EINVAL without), then a user namespace and a
+// delegating bpffs (token_fixtures.cpp says why, with the evidence, or
+// counts the failure as broken: then the row runs and fails).
 std::string token_lacking()
 {
     static const std::string reason = [] {
+        int r = bpf_token_create(100000, nullptr);
+        struct {
+            __u32 flags, bpffs_fd;
+        } raw = {0, 100000};
+        if (r < 0) {
+            std::string lacks = kernel_lacks_cmd(kCmdTokenCreate, "BPF_TOKEN_CREATE", "6.9", -r, &raw, sizeof(raw));
+            if (!lacks.empty())
+                return lacks;
+        }
         std::string failed;
         Fd init(open_init_bpffs(&failed));
         if (init < 0)
-            return "bpffs: " + failed;
-        UsernsResult r = run_in_userns(Delegation::All, init, [](int, int, int *) {});
-        return r.skip_reason.empty() ? std::string() : "token set-up refused: " + r.skip_reason;
+            return std::string();
+        UsernsResult u = run_in_userns(Delegation::All, init, [](int, int, int *) {});
+        return u.skip_reason.empty() ? std::string() : "token set-up refused: " + u.skip_reason;
     }();
     return reason;
 }

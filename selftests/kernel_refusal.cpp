@@ -6,7 +6,10 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -27,6 +30,68 @@ std::string line_with(const std::string &log, const char *what)
     begin = begin == std::string::npos ? 0 : begin + 1;
     size_t end = log.find('\n', at);
     return log.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+
+// The value of "Field:" in /proc/self/status, or "" if unreadable.
+std::string status_field(const char *field)
+{
+    std::ifstream f("/proc/self/status");
+    std::string line, key = std::string(field) + ":";
+    while (std::getline(f, line))
+        if (line.rfind(key, 0) == 0) {
+            size_t v = line.find_first_not_of(" \t", key.size());
+            return v == std::string::npos ? "" : line.substr(v);
+        }
+    return "";
+}
+
+// Evidence that this process lacks CAP_SYS_ADMIN (bit 21 of CapEff), or "".
+std::string lacks_sys_admin()
+{
+    constexpr unsigned kCapSysAdmin = 21;
+    std::string eff = status_field("CapEff");
+    if (eff.empty())
+        return "";
+    unsigned long long caps = std::strtoull(eff.c_str(), nullptr, 16);
+    if (caps & (1ull << kCapSysAdmin))
+        return "";
+    return "this process lacks CAP_SYS_ADMIN (CapEff " + eff + ")";
+}
+
+// Evidence that the kernel knows no file system `type`: /proc/filesystems
+// was read and does not name it. "" otherwise.
+std::string no_filesystem(const char *type)
+{
+    std::ifstream f("/proc/filesystems");
+    if (!f)
+        return "";
+    std::string line;
+    while (std::getline(f, line)) {
+        size_t tab = line.rfind('\t');
+        if ((tab == std::string::npos ? line : line.substr(tab + 1)) == type)
+            return "";
+    }
+    return std::string("/proc/filesystems has no ") + type;
+}
+
+// Mount options of the first cgroup2 mount in /proc/self/mounts, or "".
+std::string cgroup2_mount_options()
+{
+    std::ifstream f("/proc/self/mounts");
+    std::string dev, dir, type, opts, rest;
+    while (f >> dev >> dir >> type >> opts && std::getline(f, rest))
+        if (type == "cgroup2")
+            return opts;
+    return "";
+}
+
+std::string refused_for_policy(int err, const char *step)
+{
+    if (err != EPERM && err != EACCES)
+        return "";
+    std::string why = lacks_sys_admin();
+    return why.empty() ? "" : std::string("host policy: ") + why + ", so " + step + " gives " + errstr(err);
 }
 
 } // namespace
@@ -227,6 +292,70 @@ std::string no_path_fd(int lib_err, int map_fd, const char *path, int path_fd)
     pin.ptr(0, path).u32(8, static_cast<__u32>(map_fd)).u32(12, kPathFd).u32(16, static_cast<__u32>(path_fd));
     return kernel_lacks("BPF_F_PATH_FD (6.5+)", lib_err, raw_bpf_err(BPF_OBJ_PIN, pin), "BPF_OBJ_PIN",
                         btf_lacks(nullptr, "BPF_F_PATH_FD", "BPF_F_RDONLY"));
+}
+
+std::string bpffs_refusal(int err)
+{
+    std::string none = no_filesystem("bpf");
+    if (!none.empty())
+        return "kernel without the BPF file system (CONFIG_BPF_SYSCALL): " + none;
+    return refused_for_policy(err, "mounting a bpffs");
+}
+
+std::string netns_refusal(int err)
+{
+    struct stat st;
+    if (err == ENOENT || err == EINVAL) {
+        // /proc/self/ns/net exists exactly when the kernel has CONFIG_NET_NS.
+        if (::stat("/proc/self/ns", &st) == 0 && ::stat("/proc/self/ns/net", &st) != 0)
+            return "kernel built without CONFIG_NET_NS: /proc/self/ns has no net; unshare(CLONE_NEWNET) gives " +
+                   errstr(err);
+        return "";
+    }
+    if (err == ENOSPC) {
+        std::ifstream f("/proc/sys/user/max_net_namespaces");
+        long max = -1;
+        if (f >> max && max == 0)
+            return "host policy: user.max_net_namespaces is 0, so unshare(CLONE_NEWNET) gives ENOSPC";
+        return "";
+    }
+    return refused_for_policy(err, "unshare(CLONE_NEWNET)");
+}
+
+std::string cgroup2_refusal(int err)
+{
+    std::string none = no_filesystem("cgroup2");
+    if (!none.empty())
+        return "kernel without cgroup v2 (CONFIG_CGROUPS): " + none;
+    if (err == ENOENT && std::ifstream("/proc/self/mounts") && cgroup2_mount_options().empty())
+        return "host without a cgroup2 hierarchy mounted: /proc/self/mounts lists none";
+    if (err == EROFS) {
+        std::string opts = cgroup2_mount_options();
+        if (opts.rfind("ro", 0) == 0 && (opts.size() == 2 || opts[2] == ','))
+            return "host policy: the cgroup2 hierarchy is mounted read-only (" + opts + "), so mkdir gives EROFS";
+        return "";
+    }
+    return refused_for_policy(err, "mounting cgroup2 or making a cgroup directory");
+}
+
+std::string userns_refusal(int err)
+{
+    struct stat st;
+    if (::stat("/proc/self/ns", &st) == 0 && ::stat("/proc/self/ns/user", &st) != 0)
+        return "kernel built without CONFIG_USER_NS: /proc/self/ns has no user";
+    std::ifstream f("/proc/sys/user/max_user_namespaces");
+    long max = -1;
+    if (err == ENOSPC && f >> max && max == 0)
+        return "host policy: user.max_user_namespaces is 0, so unshare(CLONE_NEWUSER) gives ENOSPC";
+    return "";
+}
+
+std::string tracefs_refusal(int err)
+{
+    std::string none = no_filesystem("tracefs");
+    if (!none.empty())
+        return "kernel without tracefs (CONFIG_TRACING): " + none;
+    return refused_for_policy(err, "mounting tracefs");
 }
 
 } // namespace selftest

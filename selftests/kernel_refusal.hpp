@@ -90,9 +90,10 @@ std::string btf_lacks(const char *enum_name, const char *enumerator, const char 
 std::string btf_lacks_member(const char *name, const char *member);
 
 // The BTF evidence of a kernel without mprog ordering for cgroup hooks
-// (BPF_F_BEFORE/AFTER, revisions: 6.17): struct cgroup_bpf has no revisions.
+// (BPF_F_BEFORE/AFTER, revisions: 6.17; backported to 6.12.110): struct
+// cgroup_bpf has no revisions.
 std::string no_cgroup_mprog();
-constexpr char kCgroupMprog[] = "mprog ordering and revisions for cgroup hooks (6.17+)";
+constexpr char kCgroupMprog[] = "mprog ordering and revisions for cgroup hooks (6.17+, 6.12.110+)";
 
 // The skip reason when a kernel without a feature refused a library call
 // with lib_err (positive errno): the same call made with raw bpf() got
@@ -116,6 +117,18 @@ std::string no_path_fd(int lib_err, int map_fd, const char *path, int path_fd);
 // Whether /proc/kallsyms names `symbol` (a kernel config's evidence, e.g.
 // register_fprobe for CONFIG_FPROBE).
 bool kallsyms_has(const char *symbol);
+
+// The skip reasons when a test's surroundings could not be set up, from the
+// positive errno of the failed step: each names a kernel config or host
+// policy and the evidence read from /proc (the process lacks CAP_SYS_ADMIN,
+// /proc/filesystems has no bpf or cgroup2, /proc/self/ns has no net,
+// user.max_net_namespaces is 0, the cgroup2 mount is read-only). Empty
+// when nothing explains err: then the test goes on to fail.
+std::string bpffs_refusal(int err);  // mounting a bpffs in a private mount namespace
+std::string netns_refusal(int err);  // entering a new network namespace
+std::string cgroup2_refusal(int err); // making a cgroup v2 directory
+std::string userns_refusal(int err);  // unshare(CLONE_NEWUSER)
+std::string tracefs_refusal(int err); // reading a tracepoint id from tracefs
 
 } // namespace selftest
 

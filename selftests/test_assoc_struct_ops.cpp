@@ -23,7 +23,7 @@ constexpr int kCmdProgAssocStructOps = 38; // BPF_PROG_ASSOC_STRUCT_OPS
 // With the command, closed fds give EBADF; without it, EINVAL.
 int probe() { return bpf_prog_assoc_struct_ops(kClosedFd, kClosedFd + 1, nullptr); }
 
-// Why the kernel has no such command (measured: 6.18 lacks it, 7.2 has it):
+// Why the kernel has no such command (7.0+: 6.19 lacks it):
 // the library's probe and the raw command get EINVAL even for closed fds,
 // and the kernel's BTF knows no BPF_PROG_ASSOC_STRUCT_OPS. Empty otherwise.
 std::string lacking()
@@ -31,7 +31,7 @@ std::string lacking()
     int r = probe();
     RawAttr closed;
     closed.u32(0, kClosedFd).u32(4, kClosedFd + 1); // prog_fd, map_fd
-    return kernel_lacks("BPF_PROG_ASSOC_STRUCT_OPS (newer than 6.18)", -r,
+    return kernel_lacks("BPF_PROG_ASSOC_STRUCT_OPS (7.0+)", -r,
                         raw_bpf_err(kCmdProgAssocStructOps, closed), "BPF_PROG_ASSOC_STRUCT_OPS",
                         btf_lacks("bpf_cmd", "BPF_PROG_ASSOC_STRUCT_OPS"));
 }

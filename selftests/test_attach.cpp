@@ -61,8 +61,10 @@ std::string prog_attach_flags_refusal(int cg)
 TEST_CASE("prog_attach: BPF_F_ALLOW_MULTI programs in attach order; query ids, count, flags")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     Fd p1 = load_cgroup_skb(), p2 = load_cgroup_skb();
     REQUIRE(p1 >= 3);
     REQUIRE(p2 >= 3);
@@ -117,8 +119,10 @@ TEST_CASE("prog_attach: BPF_F_ALLOW_MULTI programs in attach order; query ids, c
 TEST_CASE("prog_query: the legacy form fills attach_flags, ids and prog_cnt")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     Fd p1 = load_cgroup_skb(), p2 = load_cgroup_skb();
     REQUIRE(attach_multi(p1, cg.fd()) == 0);
     REQUIRE(attach_multi(p2, cg.fd()) == 0);
@@ -142,8 +146,10 @@ TEST_CASE("prog_query: the legacy form fills attach_flags, ids and prog_cnt")
 TEST_CASE("prog_attach: without flags a new program replaces the old; mixing modes is EPERM")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     Fd p1 = load_cgroup_skb(), p2 = load_cgroup_skb(), p3 = load_cgroup_skb();
     REQUIRE(bpf_prog_attach(p1, cg.fd(), kIngress, 0) == 0);
     REQUIRE(bpf_prog_attach(p2, cg.fd(), kIngress, 0) == 0);
@@ -170,8 +176,10 @@ TEST_CASE("prog_attach: without flags a new program replaces the old; mixing mod
 TEST_CASE("prog_attach_opts: BPF_F_REPLACE swaps a program in place")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     Fd p1 = load_cgroup_skb(), p2 = load_cgroup_skb(), p3 = load_cgroup_skb();
     Fd p4 = load_cgroup_skb();
     REQUIRE(attach_multi(p1, cg.fd()) == 0);
@@ -196,8 +204,10 @@ TEST_CASE("prog_attach_opts: BPF_F_REPLACE swaps a program in place")
 TEST_CASE("prog_detach2 / detach_opts remove one program; ENOENT when it is not attached")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     Fd p1 = load_cgroup_skb(), p2 = load_cgroup_skb(), p3 = load_cgroup_skb();
     Fd spare = load_cgroup_skb();
     for (int p : {p1.get(), p2.get(), p3.get()})
@@ -228,8 +238,10 @@ TEST_CASE("prog_detach2 / detach_opts remove one program; ENOENT when it is not 
 TEST_CASE("prog_attach_opts: BPF_F_BEFORE / BPF_F_AFTER ordering by relative fd and id")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     Fd p1 = load_cgroup_skb(), p2 = load_cgroup_skb(), p3 = load_cgroup_skb();
     Fd p4 = load_cgroup_skb(), p5 = load_cgroup_skb(), loose = load_cgroup_skb();
     REQUIRE(attach_multi(p1, cg.fd()) == 0);
@@ -305,8 +317,10 @@ TEST_CASE("prog_attach_opts: BPF_F_BEFORE / BPF_F_AFTER ordering by relative fd 
 TEST_CASE("expected_revision: attach and detach at a stale revision fail with ESTALE")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     const __u64 rev0 = revision(cg.fd());
     if (rev0 == 0) {
         RawAttr query; // target_fd, attach_type; revision at 56
@@ -344,8 +358,10 @@ TEST_CASE("expected_revision: attach and detach at a stale revision fail with ES
 TEST_CASE("prog_query_opts: BPF_F_QUERY_EFFECTIVE shows what a child cgroup inherits")
 {
     Cgroup parent;
-    if (!parent.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(parent.error()));
+    if (!parent.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(parent.error()));
+        FAIL("no cgroup v2 directory: " << errstr(parent.error()));
+    }
     Cgroup child(&parent);
     REQUIRE(child.ok());
     Fd p1 = load_cgroup_skb(), p2 = load_cgroup_skb();
@@ -373,8 +389,10 @@ TEST_CASE("prog_query_opts: BPF_F_QUERY_EFFECTIVE shows what a child cgroup inhe
 TEST_CASE("prog_attach / detach / query: documented errors")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     Fd prog = load_cgroup_skb();
     REQUIRE(prog >= 3);
     Fd map(bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 4, 1, nullptr));

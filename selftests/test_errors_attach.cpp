@@ -15,8 +15,10 @@ constexpr auto kTcxIngress = static_cast<bpf_attach_type>(46);
 TEST_CASE("prog_detach: a cgroup hook with nothing attached gives ENOENT")
 {
     Cgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("no cgroup v2 directory could be created here: " + errstr(cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(cg.error()));
+    }
     CHECK(bpf_prog_detach(cg.fd(), BPF_CGROUP_INET_EGRESS) == -ENOENT);
     CHECK(errno == ENOENT);
 }
@@ -68,8 +70,10 @@ TEST_CASE("link_update: a netfilter link gives EOPNOTSUPP")
     const auto prog_type = static_cast<bpf_prog_type>(32);      // BPF_PROG_TYPE_NETFILTER (6.4)
     const auto attach_type = static_cast<bpf_attach_type>(45); // BPF_NETFILTER
     links::PrivateNetns ns;
-    if (!ns.ok())
-        SKIP_TEST("cannot create a network namespace: " + errstr(-ns.error()));
+    if (!ns.ok()) {
+        SKIP_IF_REFUSED(netns_refusal(-ns.error()));
+        FAIL("no network namespace: " << errstr(-ns.error()));
+    }
     auto p = return_imm(1); // NF_ACCEPT
     LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = attach_type);
     Fd prog(bpf_prog_load(prog_type, "st_errors", "GPL", p.data(), p.size(), &lo));
@@ -91,8 +95,10 @@ TEST_CASE("link_update: a netfilter link gives EOPNOTSUPP")
 TEST_CASE("obj_pin_opts: a taken path gives EEXIST; an absolute path ignores a closed path_fd")
 {
     BpfFs fs;
-    if (!fs.ok())
-        SKIP_TEST("cannot mount a BPF file system here: " + errstr(fs.error()));
+    if (!fs.ok()) {
+        SKIP_IF_REFUSED(bpffs_refusal(fs.error()));
+        FAIL("no bpffs: " << errstr(fs.error()));
+    }
     Fd map(bpf_map_create(BPF_MAP_TYPE_ARRAY, "st_errors", 4, 4, 1, nullptr));
     REQUIRE(map >= 3);
     // BPF_F_PATH_FD with a path_fd that is not open: an absolute path does not use it.

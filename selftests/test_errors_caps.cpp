@@ -3,6 +3,7 @@
 #include "btf_fixtures.hpp"
 #include "errors_fixtures.hpp"
 #include "harness/harness.hpp"
+#include "kernel_refusal.hpp"
 
 #include <linux/capability.h>
 
@@ -86,4 +87,26 @@ TEST_CASE("map_create: without CAP_BPF and CAP_SYS_ADMIN gives EPERM (unprivileg
     }
     CHECK(r == -EPERM);
     CHECK(errno == EPERM);
+}
+
+// The skip evidence for a bpffs, network namespace, cgroup or tracefs the
+// tests could not set up (kernel_refusal.hpp): with CAP_SYS_ADMIN, as the
+// selftests run, a refusal is a failure, not a skip; without it, the reason
+// names the missing capability.
+TEST_CASE("skip evidence: an environment refusal excuses a skip only without CAP_SYS_ADMIN")
+{
+    CHECK(bpffs_refusal(EPERM).empty());
+    CHECK(netns_refusal(EPERM).empty());
+    CHECK(cgroup2_refusal(EACCES).empty());
+    CHECK(tracefs_refusal(EPERM).empty());
+    CHECK(userns_refusal(EPERM).empty());
+    CHECK(netns_refusal(ENOENT).empty()); // this kernel has network namespaces
+    WithoutCaps guard({CAP_SYS_ADMIN});
+    REQUIRE(guard.ok());
+    const std::string lacks = "host policy: this process lacks CAP_SYS_ADMIN";
+    CHECK(bpffs_refusal(EPERM).rfind(lacks, 0) == 0);
+    CHECK(netns_refusal(EPERM).rfind(lacks, 0) == 0);
+    CHECK(cgroup2_refusal(EACCES).rfind(lacks, 0) == 0);
+    CHECK(tracefs_refusal(EPERM).rfind(lacks, 0) == 0);
+    CHECK(bpffs_refusal(ENOMEM).empty()); // no policy explains that errno
 }

@@ -91,7 +91,7 @@ TEST_CASE("map_freeze: a read-only fd gives EPERM")
     REQUIRE(ro >= 3);
     int r = bpf_map_freeze(ro);
     if (r == 0 && raw_bpf_err(BPF_MAP_FREEZE, RawAttr().u32(0, fd.get())) == EBUSY)
-        SKIP_TEST("kernel whose map_freeze does not check the fd's mode (as 6.1; 6.12 does) froze the map "
+        SKIP_TEST("kernel whose map_freeze does not check the fd's mode (before 6.5) froze the map "
                   "through a read-only fd; a raw second bpf(BPF_MAP_FREEZE) gives EBUSY");
     CHECK(r == -EPERM);
     CHECK(errno == EPERM);

@@ -85,11 +85,11 @@ void judge(const char *closed, const Report &r)
     CHECK(WIFEXITED(r.status));
     CHECK(WEXITSTATUS(r.status) == 0);
     CHECK(r.failed == 0);
-    // map, prog, btf and their by-id fds, obj_get: these never need a skip.
     CHECK(r.ok >= 9);
-    for (const auto &l : r.lines)
-        if (l.rfind("SKIP", 0) == 0)
-            std::printf("note: %s\n", l.c_str());
+    // The child's SKIP lines name only an errno, no evidence of a kernel or
+    // host refusal: a check it could not run fails the case (every kernel
+    // the selftests run on, 5.10 to 7.2, runs all 21).
+    CHECK(r.skipped == 0);
     std::printf("fd hygiene (started with fds %s closed): %d checks passed, %d skipped\n", closed,
                 r.ok, r.skipped);
 }

@@ -83,10 +83,12 @@ Target find_target(const char *fn)
 {
     VmlinuxBtf btf;
     Target t;
+    // The iterator targets are known by their BTF (CONFIG_DEBUG_INFO_BTF);
+    // bpf_map 5.8+, bpf_map_elem 5.9+.
     if (!btf.ok())
-        t.why = "no vmlinux BTF";
+        t.why = "kernel without BTF (CONFIG_DEBUG_INFO_BTF): /sys/kernel/btf/vmlinux unreadable";
     else if (!(t.btf_id = btf.find(VmlinuxBtf::kFunc, fn)))
-        t.why = std::string("no ") + fn + " in vmlinux BTF";
+        t.why = std::string("kernel without the ") + fn + " iterator target: its BTF has no function " + fn;
     return t;
 }
 

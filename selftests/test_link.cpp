@@ -109,8 +109,10 @@ extern "C" __attribute__((noinline, used)) int sysbpf_selftest_uprobe_target(int
 TEST_CASE("link_create: perf_event link on a tracepoint runs the program with its bpf_cookie")
 {
     long id = tracepoint_id("raw_syscalls", "sys_enter");
-    if (id < 0)
-        SKIP_TEST("tracepoint raw_syscalls:sys_enter unavailable: " + errstr(static_cast<int>(-id)));
+    if (id < 0) {
+        SKIP_IF_REFUSED(tracefs_refusal(static_cast<int>(-id)));
+        FAIL("tracepoint raw_syscalls:sys_enter: " << errstr(static_cast<int>(-id)));
+    }
     Fd event(open_tracepoint_event(id));
     REQUIRE(event >= 0);
     Fd map(u64_array(1));
@@ -148,8 +150,10 @@ TEST_CASE("link_create: perf_event link on a tracepoint runs the program with it
 TEST_CASE("link_create: perf_event link info names the tracepoint and its bpf_cookie (6.6+)")
 {
     long id = tracepoint_id("raw_syscalls", "sys_enter");
-    if (id < 0)
-        SKIP_TEST("tracepoint raw_syscalls:sys_enter unavailable: " + errstr(static_cast<int>(-id)));
+    if (id < 0) {
+        SKIP_IF_REFUSED(tracefs_refusal(static_cast<int>(-id)));
+        FAIL("tracepoint raw_syscalls:sys_enter: " << errstr(static_cast<int>(-id)));
+    }
     Fd event(open_tracepoint_event(id));
     REQUIRE(event >= 0);
     Fd map(u64_array(1));
@@ -292,8 +296,10 @@ int child_send(const TempCgroup &cg)
 TEST_CASE("link_create: cgroup egress link drops a member's packets until closed")
 {
     TempCgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("cannot create a cgroup v2 directory: " + errstr(-cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(-cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(-cg.error()));
+    }
     CgroupProgs p;
     REQUIRE(p.drop >= 3);
     REQUIRE(child_send(cg) == 0);
@@ -319,8 +325,10 @@ TEST_CASE("link_create: cgroup egress link drops a member's packets until closed
 TEST_CASE("link_update: replaces a cgroup link's program; BPF_F_REPLACE checks the old one")
 {
     TempCgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("cannot create a cgroup v2 directory: " + errstr(-cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(-cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(-cg.error()));
+    }
     CgroupProgs p;
     REQUIRE(p.drop >= 3);
     REQUIRE(p.pass >= 3);
@@ -359,8 +367,10 @@ TEST_CASE("link_update: replaces a cgroup link's program; BPF_F_REPLACE checks t
 TEST_CASE("link_detach: a detached cgroup link reports no cgroup and refuses updates")
 {
     TempCgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("cannot create a cgroup v2 directory: " + errstr(-cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(-cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(-cg.error()));
+    }
     CgroupProgs p;
     REQUIRE(p.drop >= 3);
     Fd link(bpf_link_create(p.drop, cg.fd(), BPF_CGROUP_INET_EGRESS, nullptr));
@@ -382,8 +392,10 @@ TEST_CASE("link_detach: a detached cgroup link reports no cgroup and refuses upd
 TEST_CASE("link_create: cgroup links in order (BPF_F_BEFORE by fd and by id), expected_revision")
 {
     TempCgroup cg;
-    if (!cg.ok())
-        SKIP_TEST("cannot create a cgroup v2 directory: " + errstr(-cg.error()));
+    if (!cg.ok()) {
+        SKIP_IF_REFUSED(cgroup2_refusal(-cg.error()));
+        FAIL("no cgroup v2 directory: " << errstr(-cg.error()));
+    }
     Fd map(u64_array(1));
     REQUIRE(map >= 3);
     Fd a(load_prog(BPF_PROG_TYPE_CGROUP_SKB, tag_prog(map, 1, 1), BPF_CGROUP_INET_EGRESS));
@@ -481,8 +493,10 @@ TEST_CASE("link_create: cgroup errors")
 TEST_CASE("link_create: XDP link on a veth sees a frame; update, detach, EBUSY")
 {
     PrivateNetns ns;
-    if (!ns.ok())
-        SKIP_TEST("cannot create a network namespace: " + errstr(-ns.error()));
+    if (!ns.ok()) {
+        SKIP_IF_REFUSED(netns_refusal(-ns.error()));
+        FAIL("no network namespace: " << errstr(-ns.error()));
+    }
     REQUIRE(veth_pair(ns));
     int ifindex = static_cast<int>(::if_nametoindex("v1"));
     REQUIRE(ifindex > 0);
@@ -524,8 +538,10 @@ TEST_CASE("link_create: XDP link on a veth sees a frame; update, detach, EBUSY")
 TEST_CASE("link_create: XDP errors")
 {
     PrivateNetns ns;
-    if (!ns.ok())
-        SKIP_TEST("cannot create a network namespace: " + errstr(-ns.error()));
+    if (!ns.ok()) {
+        SKIP_IF_REFUSED(netns_refusal(-ns.error()));
+        FAIL("no network namespace: " << errstr(-ns.error()));
+    }
     Fd prog(load_prog(BPF_PROG_TYPE_XDP, return_imm(XDP_PASS)));
     REQUIRE(prog >= 3);
     errno = 0;
@@ -550,8 +566,10 @@ std::string no_tcx(int err, int prog, int ifindex)
 TEST_CASE("link_create: tcx ingress link sees a frame; link info; detach")
 {
     PrivateNetns ns;
-    if (!ns.ok())
-        SKIP_TEST("cannot create a network namespace: " + errstr(-ns.error()));
+    if (!ns.ok()) {
+        SKIP_IF_REFUSED(netns_refusal(-ns.error()));
+        FAIL("no network namespace: " << errstr(-ns.error()));
+    }
     REQUIRE(veth_pair(ns));
     int ifindex = static_cast<int>(::if_nametoindex("v1"));
     Fd map(u64_array(1));
@@ -584,8 +602,10 @@ TEST_CASE("link_create: tcx ingress link sees a frame; link info; detach")
 TEST_CASE("link_create: tcx order by relative fd and id, expected_revision, errors")
 {
     PrivateNetns ns;
-    if (!ns.ok())
-        SKIP_TEST("cannot create a network namespace: " + errstr(-ns.error()));
+    if (!ns.ok()) {
+        SKIP_IF_REFUSED(netns_refusal(-ns.error()));
+        FAIL("no network namespace: " << errstr(-ns.error()));
+    }
     REQUIRE(veth_pair(ns));
     int ifindex = static_cast<int>(::if_nametoindex("v1"));
     Fd map(u64_array(1));
@@ -645,16 +665,21 @@ TEST_CASE("link_create: tcx order by relative fd and id, expected_revision, erro
 TEST_CASE("link_create: netkit link on a netkit primary")
 {
     PrivateNetns ns;
-    if (!ns.ok())
-        SKIP_TEST("cannot create a network namespace: " + errstr(-ns.error()));
+    if (!ns.ok()) {
+        SKIP_IF_REFUSED(netns_refusal(-ns.error()));
+        FAIL("no network namespace: " << errstr(-ns.error()));
+    }
     // The netlink request is the test's own: its refusal is the kernel's.
     int r = ns.add_netkit("nk0", "nk1");
     if (r == -EOPNOTSUPP) {
         std::string lacks = btf_lacks("bpf_attach_type", "BPF_NETKIT_PRIMARY");
-        SKIP_TEST(lacks.empty() ? "kernel built without CONFIG_NETKIT: RTM_NEWLINK of kind netkit gives "
-                                  "EOPNOTSUPP, though its BTF's enum bpf_attach_type has BPF_NETKIT_PRIMARY"
-                                : "kernel without netkit (6.7+): " + lacks + "; RTM_NEWLINK of kind netkit "
-                                  "gives EOPNOTSUPP");
+        if (!lacks.empty())
+            SKIP_TEST("kernel without netkit (6.7+): " + lacks + "; RTM_NEWLINK of kind netkit gives EOPNOTSUPP");
+        // The driver's transmit function: in the kernel or a loaded module.
+        if (!kallsyms_has("netkit_xmit"))
+            SKIP_TEST("kernel without the netkit driver (CONFIG_NETKIT): /proc/kallsyms has no netkit_xmit; "
+                      "RTM_NEWLINK of kind netkit gives EOPNOTSUPP, though its BTF's enum bpf_attach_type has "
+                      "BPF_NETKIT_PRIMARY");
     }
     REQUIRE(r == 0);
     int ifindex = static_cast<int>(::if_nametoindex("nk0"));
@@ -674,8 +699,10 @@ TEST_CASE("link_create: netkit link on a netkit primary")
 TEST_CASE("link_create: netfilter link counts local IPv4 input; info; errors")
 {
     PrivateNetns ns;
-    if (!ns.ok())
-        SKIP_TEST("cannot create a network namespace: " + errstr(-ns.error()));
+    if (!ns.ok()) {
+        SKIP_IF_REFUSED(netns_refusal(-ns.error()));
+        FAIL("no network namespace: " << errstr(-ns.error()));
+    }
     Fd map(u64_array(1));
     REQUIRE(map >= 3);
     Prog nf = count_prog(map, kNfAccept);
@@ -1035,8 +1062,10 @@ TEST_CASE("link_create: sockmap verdict link; EBUSY for a second; update; detach
 TEST_CASE("link_create: sk_lookup link on a network namespace runs on delivery")
 {
     PrivateNetns ns;
-    if (!ns.ok())
-        SKIP_TEST("cannot create a network namespace: " + errstr(-ns.error()));
+    if (!ns.ok()) {
+        SKIP_IF_REFUSED(netns_refusal(-ns.error()));
+        FAIL("no network namespace: " << errstr(-ns.error()));
+    }
     Fd netns(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
     REQUIRE(netns >= 0);
     Fd map(u64_array(1));

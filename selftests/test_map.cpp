@@ -222,9 +222,9 @@ TEST_CASE("map_freeze: a frozen map refuses updates from user space with EPERM")
 }
 
 // Kernels whose map_freeze looks at "already frozen" before the fd's write
-// permission (6.1 does; 6.12 checks the permission first).
-const char kFreezeOrder[] = "kernel checks 'already frozen' before write permission in map_freeze (as 6.1 "
-                            "does; 6.12 checks permission first)";
+// permission: before 6.5, which checks the permission first.
+const char kFreezeOrder[] = "kernel checks 'already frozen' before write permission in map_freeze (before "
+                            "6.5, which checks permission first)";
 
 TEST_CASE("map_freeze: a second freeze is refused with EPERM (newer kernels)")
 {
@@ -232,7 +232,7 @@ TEST_CASE("map_freeze: a second freeze is refused with EPERM (newer kernels)")
     REQUIRE(fd >= 3);
     REQUIRE(bpf_map_freeze(fd) == 0);
     // Freezing drops write permission, and newer kernels check that first, so
-    // a second freeze is refused as a write. Older ones (6.1 among them) look
+    // a second freeze is refused as a write (6.5+). Older ones look
     // at "already frozen" first and answer EBUSY.
     int r = bpf_map_freeze(fd);
     if (r == -EBUSY) {

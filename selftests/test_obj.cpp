@@ -29,8 +29,10 @@ bool is_file(const std::string &path)
 TEST_CASE("obj: a pinned map is the same map, and the pin keeps it alive")
 {
     BpfFs fs;
-    if (!fs.ok())
-        SKIP_TEST("cannot mount a bpffs: " + errstr(fs.error()));
+    if (!fs.ok()) {
+        SKIP_IF_REFUSED(bpffs_refusal(fs.error()));
+        FAIL("no bpffs: " << errstr(fs.error()));
+    }
     int fds_before = open_fd_count();
     std::string pin = fs.path("map");
     __u32 id = 0;
@@ -67,8 +69,10 @@ TEST_CASE("obj: a pinned map is the same map, and the pin keeps it alive")
 TEST_CASE("obj: a pinned program comes back as the same program")
 {
     BpfFs fs;
-    if (!fs.ok())
-        SKIP_TEST("cannot mount a bpffs: " + errstr(fs.error()));
+    if (!fs.ok()) {
+        SKIP_IF_REFUSED(bpffs_refusal(fs.error()));
+        FAIL("no bpffs: " << errstr(fs.error()));
+    }
     Fd prog = load_cgroup_skb("st_pinned");
     REQUIRE(prog >= 3);
     std::string pin = fs.path("prog");
@@ -87,8 +91,10 @@ TEST_CASE("obj: a pinned program comes back as the same program")
 TEST_CASE("obj_get_opts: BPF_F_RDONLY and BPF_F_WRONLY map fds")
 {
     BpfFs fs;
-    if (!fs.ok())
-        SKIP_TEST("cannot mount a bpffs: " + errstr(fs.error()));
+    if (!fs.ok()) {
+        SKIP_IF_REFUSED(bpffs_refusal(fs.error()));
+        FAIL("no bpffs: " << errstr(fs.error()));
+    }
     Fd map = array_map();
     REQUIRE(map >= 3);
     std::string pin = fs.path("map");
@@ -121,8 +127,10 @@ TEST_CASE("obj_get_opts: BPF_F_RDONLY and BPF_F_WRONLY map fds")
 TEST_CASE("obj pin/get_opts: BPF_F_PATH_FD resolves a relative path from a directory fd")
 {
     BpfFs fs;
-    if (!fs.ok())
-        SKIP_TEST("cannot mount a bpffs: " + errstr(fs.error()));
+    if (!fs.ok()) {
+        SKIP_IF_REFUSED(bpffs_refusal(fs.error()));
+        FAIL("no bpffs: " << errstr(fs.error()));
+    }
     Fd dir(::open(fs.dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     REQUIRE(dir >= 0);
     Fd map = array_map();
@@ -168,8 +176,10 @@ TEST_CASE("obj pin/get_opts: BPF_F_PATH_FD resolves a relative path from a direc
 TEST_CASE("obj pin/get: documented errors")
 {
     BpfFs fs;
-    if (!fs.ok())
-        SKIP_TEST("cannot mount a bpffs: " + errstr(fs.error()));
+    if (!fs.ok()) {
+        SKIP_IF_REFUSED(bpffs_refusal(fs.error()));
+        FAIL("no bpffs: " << errstr(fs.error()));
+    }
     Fd map = array_map();
     REQUIRE(map >= 3);
     std::string pin = fs.path("map");

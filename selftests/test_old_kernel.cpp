@@ -145,7 +145,8 @@ int load_kind(const TracingKind &kind, std::string *skip)
     VmlinuxBtf btf;
     __u32 id = btf.ok() ? btf.find(VmlinuxBtf::kFunc, kind.fn) : 0;
     if (!id) {
-        *skip = std::string("no ") + kind.fn + " in vmlinux BTF";
+        *skip = btf.ok() ? std::string("kernel whose BTF has no function ") + kind.fn + " to attach to"
+                         : "kernel without BTF (CONFIG_DEBUG_INFO_BTF): /sys/kernel/btf/vmlinux unreadable";
         return -ENOENT;
     }
     const Prog p = return_imm(0);

@@ -168,8 +168,10 @@ TEST_CASE("prog_load: a map referenced by index into fd_array (BPF_PSEUDO_MAP_ID
     LIBBPF_OPTS(bpf_prog_load_opts, o, .fd_array = fds, .log_level = 1, .log_size = sizeof(log),
                 .log_buf = log);
     int r = load(BPF_PROG_TYPE_XDP, p, &o);
-    if (r == -EINVAL && contains(log, "unrecognized bpf_ld_imm64"))
-        SKIP_TEST("kernel lacks fd_array / BPF_PSEUDO_MAP_IDX (5.14+): EINVAL");
+    if (r == -EINVAL && contains(log, "unrecognized bpf_ld_imm64") &&
+        raw_load_fd_array(BPF_PROG_TYPE_XDP, p, fds, 0) == EINVAL)
+        SKIP_TEST("kernel lacks BPF_PSEUDO_MAP_IDX (5.14+): its verifier log says \"unrecognized bpf_ld_imm64\"; "
+                  "raw bpf() refused the same way, EINVAL");
     // Before 5.14 fd_array lies past the kernel's union bpf_attr: E2BIG for
     // its non-zero bytes, while the same load without it gets past that check.
     if (r == -E2BIG && raw_load_fd_array(BPF_PROG_TYPE_XDP, p, fds, 0) == E2BIG &&

@@ -5,6 +5,7 @@
 // build runs this suite ('threads') too.
 #include "harness/harness.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 #include "threads_workload.hpp"
 
 #include <algorithm>
@@ -76,8 +77,10 @@ std::vector<std::string> of_thread(const std::vector<std::string> &out, int t)
 TEST_CASE("threads: every function from 8 threads at once, 3 rounds: the results of one thread")
 {
     threads::Shared shared(kWorkers);
-    if (!shared.ok())
-        SKIP_TEST("fixtures: " + shared.why());
+    if (!shared.ok()) {
+        SKIP_IF_REFUSED(shared.refusal());
+        FAIL("fixtures: " << shared.why());
+    }
     const int fds_before = open_fd_count();
 
     const std::vector<std::string> alone = threads::every_api(shared, 0, 0);

@@ -118,9 +118,12 @@ TEST_CASE("token_create: a delegating bpffs in a user namespace gives a token th
 {
     SKIP_IF_REFUSED(no_token_create());
     std::string failed;
-    Fd init_bpffs(open_init_bpffs(&failed));
-    if (init_bpffs < 0)
-        SKIP_TEST("bpffs in this namespace: " + failed);
+    int err = 0;
+    Fd init_bpffs(open_init_bpffs(&failed, &err));
+    if (init_bpffs < 0) {
+        SKIP_IF_REFUSED(bpffs_refusal(err));
+        FAIL("bpffs in this namespace: " << failed);
+    }
     int before = open_fd_count();
     UsernsResult r = run_in_userns(Delegation::All, init_bpffs, delegated_scenario);
     INFO(r.broken);
@@ -147,9 +150,12 @@ TEST_CASE("token_create: a bpffs without delegation options gives ENOENT")
 {
     SKIP_IF_REFUSED(no_token_create());
     std::string failed;
-    Fd init_bpffs(open_init_bpffs(&failed));
-    if (init_bpffs < 0)
-        SKIP_TEST("bpffs in this namespace: " + failed);
+    int err = 0;
+    Fd init_bpffs(open_init_bpffs(&failed, &err));
+    if (init_bpffs < 0) {
+        SKIP_IF_REFUSED(bpffs_refusal(err));
+        FAIL("bpffs in this namespace: " << failed);
+    }
     UsernsResult r = run_in_userns(Delegation::None, init_bpffs, undelegated_scenario);
     INFO(r.broken);
     REQUIRE(r.broken.empty());
@@ -163,9 +169,12 @@ TEST_CASE("token_create: a bpffs of the initial user namespace gives EOPNOTSUPP"
 {
     SKIP_IF_REFUSED(no_token_create());
     std::string failed;
-    Fd bpffs(open_init_bpffs(&failed));
-    if (bpffs < 0)
-        SKIP_TEST("bpffs in this namespace: " + failed);
+    int err = 0;
+    Fd bpffs(open_init_bpffs(&failed, &err));
+    if (bpffs < 0) {
+        SKIP_IF_REFUSED(bpffs_refusal(err));
+        FAIL("bpffs in this namespace: " << failed);
+    }
     int before = open_fd_count();
     errno = 0;
     CHECK(bpf_token_create(bpffs, nullptr) == -EOPNOTSUPP);
@@ -180,7 +189,10 @@ TEST_CASE("token_create: errors the kernel checks before the namespace")
     SECTION("EINVAL for opts flags the kernel does not know")
     {
         std::string failed;
-        Fd bpffs(open_init_bpffs(&failed));
+        int err = 0;
+        Fd bpffs(open_init_bpffs(&failed, &err));
+        if (bpffs < 0)
+            SKIP_IF_REFUSED(bpffs_refusal(err));
         INFO(failed);
         REQUIRE(bpffs >= 0);
         LIBBPF_OPTS(bpf_token_create_opts, o, .flags = 1);
@@ -212,6 +224,8 @@ TEST_CASE("token_create: errors the kernel checks before the namespace")
     SECTION("EBADF for the O_PATH fd fsmount returns (the root must be opened)")
     {
         Fd fs(::fsopen("bpf", FSOPEN_CLOEXEC));
+        if (fs < 0)
+            SKIP_IF_REFUSED(bpffs_refusal(errno));
         REQUIRE(fs >= 0);
         REQUIRE(::fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) == 0);
         Fd mnt(::fsmount(fs, FSMOUNT_CLOEXEC, 0));

@@ -2,6 +2,7 @@
 
 #include "btf_fixtures.hpp"
 #include "kernel_helpers.hpp"
+#include "kernel_refusal.hpp"
 #include "link_btf.hpp"
 
 #include <bpf/bpf.h>
@@ -20,12 +21,14 @@ Shared::Shared(int workers)
 {
     if (!fs_.ok()) {
         why_ = "bpffs: " + errstr(fs_.error());
+        refusal_ = bpffs_refusal(fs_.error());
         return;
     }
     for (int i = 0; i < workers; i++) {
         cgroups_.push_back(std::make_unique<Cgroup>());
         if (!cgroups_.back()->ok()) {
             why_ = "cgroup: " + errstr(cgroups_.back()->error());
+            refusal_ = cgroup2_refusal(cgroups_.back()->error());
             return;
         }
     }

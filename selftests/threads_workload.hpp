@@ -18,6 +18,9 @@ public:
     explicit Shared(int workers);
     bool ok() const { return why_.empty(); }
     const std::string &why() const { return why_; }
+    // Why a fixture failed, as a skip reason with its evidence; "" when
+    // nothing explains it (kernel_refusal.hpp).
+    const std::string &refusal() const { return refusal_; }
 
     const BpfFs &fs() const { return fs_; }
     int cgroup_fd(int worker) const { return cgroups_[static_cast<size_t>(worker)]->fd(); }
@@ -28,6 +31,7 @@ private:
     std::vector<std::unique_ptr<Cgroup>> cgroups_;
     __u32 iter_btf_id_ = 0;
     std::string why_;
+    std::string refusal_;
 };
 
 // One line per call, "function: result" (results: "0", "fd", "-ENOENT", with

@@ -1,5 +1,7 @@
 #include "token_fixtures.hpp"
 
+#include "kernel_refusal.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -161,41 +163,45 @@ private:
 
 } // namespace
 
-int materialize_bpffs(int fs_fd, Delegation d, std::string *failed)
+int materialize_bpffs(int fs_fd, Delegation d, std::string *failed, int *err)
 {
+    auto fail = [&](const std::string &step) {
+        int e = errno;
+        *failed = failure(step.c_str(), e);
+        if (err)
+            *err = e;
+        return -1;
+    };
     if (d == Delegation::All) {
         for (const char *key : {"delegate_cmds", "delegate_maps", "delegate_progs",
                                 "delegate_attachs"}) {
-            if (::fsconfig(fs_fd, FSCONFIG_SET_STRING, key, "any", 0)) {
-                *failed = failure((std::string("fsconfig(") + key + "=any)").c_str(), errno);
-                return -1;
-            }
+            if (::fsconfig(fs_fd, FSCONFIG_SET_STRING, key, "any", 0))
+                return fail(std::string("fsconfig(") + key + "=any)");
         }
     }
-    if (::fsconfig(fs_fd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0)) {
-        *failed = failure("fsconfig(FSCONFIG_CMD_CREATE)", errno);
-        return -1;
-    }
+    if (::fsconfig(fs_fd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0))
+        return fail("fsconfig(FSCONFIG_CMD_CREATE)");
     // fsmount gives an O_PATH-like fd; the token needs a real open of the root.
     Fd mnt(::fsmount(fs_fd, FSMOUNT_CLOEXEC, 0));
-    if (mnt < 0) {
-        *failed = failure("fsmount", errno);
-        return -1;
-    }
+    if (mnt < 0)
+        return fail("fsmount");
     int dir = ::openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
-        *failed = failure("openat(bpffs root)", errno);
+        fail("openat(bpffs root)");
     return dir;
 }
 
-int open_init_bpffs(std::string *failed)
+int open_init_bpffs(std::string *failed, int *err)
 {
     Fd fs(::fsopen("bpf", FSOPEN_CLOEXEC));
     if (fs < 0) {
-        *failed = failure("fsopen(\"bpf\")", errno);
+        int e = errno;
+        *failed = failure("fsopen(\"bpf\")", e);
+        if (err)
+            *err = e;
         return -1;
     }
-    return materialize_bpffs(fs, Delegation::None, failed);
+    return materialize_bpffs(fs, Delegation::None, failed, err);
 }
 
 UsernsResult run_in_userns(Delegation d, int init_bpffs_fd, Scenario scenario)
@@ -230,13 +236,17 @@ UsernsResult run_in_userns(Delegation d, int init_bpffs_fd, Scenario scenario)
     }
     Fd fs_fd(raw_fs_fd);
     if (!m.ok) {
-        r.skip_reason = failure(m.step, m.err);
+        std::string step = m.step;
+        std::string why = step.find("unshare(CLONE_NEWUSER)") != std::string::npos ? userns_refusal(m.err)
+                          : step.find("fsopen") != std::string::npos             ? bpffs_refusal(m.err)
+                                                                                  : "";
+        (why.empty() ? r.broken : r.skip_reason) = failure(m.step, m.err) + (why.empty() ? "" : " (" + why + ")");
         return r;
     }
     std::string failed;
     Fd dir(materialize_bpffs(fs_fd, d, &failed));
     if (dir < 0) {
-        r.skip_reason = "parent: " + failed;
+        r.broken = "parent: " + failed;
         send_msg(mine, failed_msg("parent", 0));
         return r;
     }

@@ -23,11 +23,11 @@ enum class Delegation { None, All };
 
 // Creates a bpffs instance from the context `fs_fd` (fsconfig ... fsmount)
 // and opens its root directory. Returns the directory fd, or -1 with *failed
-// set to "step: ERRNO".
-int materialize_bpffs(int fs_fd, Delegation d, std::string *failed);
+// set to "step: ERRNO" (and *err, if given, to the errno).
+int materialize_bpffs(int fs_fd, Delegation d, std::string *failed, int *err = nullptr);
 
 // A bpffs instance of this (initial) namespace: fsopen + materialize_bpffs.
-int open_init_bpffs(std::string *failed);
+int open_init_bpffs(std::string *failed, int *err = nullptr);
 
 constexpr int kValues = 8;
 
@@ -37,8 +37,12 @@ constexpr int kValues = 8;
 using Scenario = void (*)(int bpffs_fd, int init_bpffs_fd, int *values);
 
 struct UsernsResult {
-    std::string skip_reason; // the kernel refused a set-up step: which, and its errno
-    std::string broken;      // the fixture itself failed (a test failure, not a skip)
+    // The kernel or host refused a set-up step: which, its errno, and the
+    // evidence naming the config or policy (kernel_refusal.hpp).
+    std::string skip_reason;
+    // Any other failure, a refusal without such evidence included: a test
+    // failure, not a skip.
+    std::string broken;
     int values[kValues] = {};
 };
 

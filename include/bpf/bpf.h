@@ -249,6 +249,8 @@ LIBBPF_API int bpf_map_get_next_key(int fd, const void *key, void *next_key);
  * @brief Makes a map read-only for user space.
  *
  * Writes through the syscall fail from then on; programs can still write.
+ * A read-only fd, or a map already frozen, gets -EPERM (6.5; before, the
+ * first freezes and the second gets -EBUSY).
  * @param fd map fd
  * @return 0 on success; negative error code otherwise
  */
@@ -422,7 +424,7 @@ LIBBPF_API int bpf_prog_detach2(int prog_fd, int attachable_fd,
 
 /* Anchors (relative_fd or relative_id, with BPF_F_BEFORE or BPF_F_AFTER) and
  * expected_revision, here and in bpf_prog_detach_opts: tcx (6.6), netkit
- * (6.7), cgroups (6.17). */
+ * (6.7), cgroups (6.17, and 6.12.110 of the 6.12 stable series). */
 struct bpf_prog_attach_opts {
 	size_t sz;
 	__u32 flags;
@@ -519,7 +521,7 @@ struct bpf_link_create_opts {
 			__u32 relative_id;
 			__u64 expected_revision;
 		} netkit;
-		struct {			/* (6.17) */
+		struct {			/* (6.17; 6.12.110) */
 			__u32 relative_fd;
 			__u32 relative_id;
 			__u64 expected_revision;

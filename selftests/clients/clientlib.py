@@ -263,10 +263,29 @@ def isolate():
     probe = subprocess.run(["unshare", "--mount", "--net", "--propagation", "private", "true"],
                            capture_output=True, text=True)
     if probe.returncode != 0:
-        finish_skip(f"cannot create private network/mount namespaces: {probe.stderr.strip()}")
+        why = namespace_refusal()
+        if not why:
+            sys.exit(f"cannot create private network/mount namespaces: {probe.stderr.strip()}")
+        finish_skip(f"{why}: {probe.stderr.strip()}")
     os.environ[ISOLATED_ENV] = "1"
     os.execvp("unshare", ["unshare", "--mount", "--net", "--propagation", "private",
                           sys.executable, *sys.argv])
+
+
+def namespace_refusal():
+    """The config or policy that explains why unshare(--mount --net) failed,
+    with its evidence, or "" (then the failure is not excused)."""
+    if os.path.isdir("/proc/self/ns") and not os.path.exists("/proc/self/ns/net"):
+        return "kernel built without CONFIG_NET_NS (/proc/self/ns has no net)"
+    try:
+        with open("/proc/self/status") as f:
+            eff = next(line.split()[1] for line in f if line.startswith("CapEff:"))
+    except (OSError, StopIteration):
+        return ""
+    cap_sys_admin = 21
+    if not int(eff, 16) & (1 << cap_sys_admin):
+        return f"host policy: this process lacks CAP_SYS_ADMIN (CapEff {eff})"
+    return ""
 
 
 def finish_skip(reason):
