@@ -55,15 +55,18 @@ def missing_tool():
     return None
 
 
-def run_vm(kernel, image, work, timeout):
-    """Boots the VM; returns (results port text, console text, what went wrong or None)."""
+def run_vm(kernel, image, work, timeout, smp=2):
+    """Boots the VM; returns (results port text, console text, what went wrong or None).
+    smp=1 for work that switches between processes all the time (a ptrace
+    tracer and its child): under TCG each wake-up on another vCPU waits for
+    the host to schedule that vCPU's thread."""
     console = os.path.join(work, "console.log")
     report = os.path.join(work, "results.log")
     for f in (console, report):
         if os.path.exists(f):
             os.remove(f)
     cmd = ["nice", "-n", "10", "qemu-system-x86_64",
-           "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "1G",
+           "-accel", "tcg", "-cpu", "max", "-smp", str(smp), "-m", "1G",
            "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
            "-serial", "file:" + console, "-serial", "file:" + report,
            "-kernel", kernel.image, "-initrd", image,

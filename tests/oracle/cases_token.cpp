@@ -124,8 +124,10 @@ void cases_token()
 
     begin("token create");
     long token = ORACLE_CALL(bpf_token_create(bpffs, nullptr));
-    if (token < 0)
+    if (token < 0) {
+        errno = static_cast<int>(-token); // ORACLE_CALL left its sentinel
         give_up("BPF_TOKEN_CREATE");
+    }
     const unsigned t = static_cast<unsigned>(token);
 
     static const char gpl[] = "GPL";
