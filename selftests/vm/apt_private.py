@@ -68,19 +68,22 @@ def host_archive():
 
 
 class Apt:
-    """apt-get / apt-cache for one suite (None: the system's apt)."""
+    """apt-get / apt-cache for one suite (None: the system's apt); with
+    source=True, for its source packages (deb-src)."""
 
-    def __init__(self, suite, state_dir):
+    def __init__(self, suite, state_dir, source=False):
         self.suite = suite
         self.options = []
+        self.index = "Sources" if source else "Packages"
         if suite is None:
             return
-        self.dir = os.path.join(state_dir, suite)
+        self.dir = os.path.join(state_dir, suite + ("-src" if source else ""))
         sources = os.path.join(self.dir, "sources.list")
         uri, keyring = host_archive()
         os.makedirs(os.path.join(self.dir, "lists", "partial"), exist_ok=True)
         os.makedirs(os.path.join(self.dir, "cache", "archives", "partial"), exist_ok=True)
-        line = f"deb [signed-by={keyring}] {uri} {suite} main\n"
+        kind = "deb-src" if source else "deb"
+        line = f"{kind} [signed-by={keyring}] {uri} {suite} main\n"
         if not os.path.exists(sources) or open(sources).read() != line:
             with open(sources, "w") as f:
                 f.write(line)
@@ -95,8 +98,11 @@ class Apt:
             "-o", "Acquire::Check-Valid-Until=false",
         ]
 
+    def _lists(self):
+        return glob.glob(os.path.join(self.dir, "lists", f"*_{self.index}*"))
+
     def _lists_fresh(self):
-        lists = glob.glob(os.path.join(self.dir, "lists", "*_Packages*"))
+        lists = self._lists()
         return lists and time.time() - min(os.path.getmtime(p) for p in lists) < LISTS_MAX_AGE
 
     def update(self):
@@ -105,10 +111,10 @@ class Apt:
             return
         r = subprocess.run(["apt-get"] + self.options + ["update"], capture_output=True,
                            text=True, timeout=600)
-        if r.returncode != 0 or not glob.glob(os.path.join(self.dir, "lists", "*_Packages*")):
+        if r.returncode != 0 or not self._lists():
             raise AptError(f"apt-get update for {self.suite} failed: "
                            + "; ".join(r.stderr.strip().splitlines()[-3:]))
-        for p in glob.glob(os.path.join(self.dir, "lists", "*_Packages*")):
+        for p in self._lists():
             os.utime(p)
 
     def search(self, regex):
@@ -141,3 +147,12 @@ class Apt:
             raise AptError(f"apt-get download {package} failed: "
                            + "; ".join(r.stderr.strip().splitlines()[-3:]))
         return os.path.join(directory, new[0])
+
+    def source(self, package, directory):
+        """apt-get source --download-only package (name=version) into
+        directory; apt checks each file against the signed Sources index."""
+        r = subprocess.run(["apt-get"] + self.options + ["-q", "source", "--download-only", package],
+                           cwd=directory, capture_output=True, text=True, timeout=600)
+        if r.returncode != 0:
+            raise AptError(f"apt-get source {package} failed: "
+                           + "; ".join(r.stderr.strip().splitlines()[-3:]))

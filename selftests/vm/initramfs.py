@@ -82,12 +82,15 @@ def _install_library(src, root, dest):
     return link
 
 
-def build(work, kernel, selftests, test_timeout, helpers=(), foreign=None):
+def build(work, kernel, selftests, test_timeout, helpers=(), foreign=None, commands=None):
     """Writes work/initramfs.cpio.gz and returns its path. selftests maps a
     name to a binary; helpers are binaries the selftests start by the absolute
     path compiled into them, installed at that same path. foreign: see
     shared_libraries(); the selftests' libraries then go where their loader
-    looks by default (LD_LIBRARY_PATH holds the host's)."""
+    looks by default (LD_LIBRARY_PATH holds the host's). commands: instead of
+    running each binary once, (name, shell command) pairs run in order, each
+    with its stderr reported apart (vm_init.sh); the binaries are at
+    /selftests/<name>."""
     root = os.path.join(work, "initramfs")
     shutil.rmtree(root, ignore_errors=True)
     for d in ["bin", "dev", "proc", "sys", "selftests", "modules", "lib/sysbpf"]:
@@ -112,7 +115,12 @@ def build(work, kernel, selftests, test_timeout, helpers=(), foreign=None):
             _install_library(lib, root, soname if soname.startswith("/") else "/lib/sysbpf/" + soname)
 
     with open(os.path.join(root, "selftests", "list"), "w") as f:
-        f.write("".join(name + "\n" for name in selftests))
+        if commands is None:
+            f.write("".join(name + "\n" for name in selftests))
+        else:
+            for name, command in commands:
+                assert " " not in name and "\n" not in command, (name, command)
+                f.write(f"{name} {command}\n")
     with open(os.path.join(root, "modules", "order"), "w") as f:
         for ko in kernel.modules:
             _install(ko, root, "/modules/" + os.path.basename(ko))

@@ -47,15 +47,26 @@ def test_names(binary, run_with=()):
     return [n for n in out.splitlines() if n.strip() and not re.match(r"^\d+ passed, ", n)]
 
 
-def run_vm(kernel, image, work, timeout):
-    """Boots the VM; returns (results port text, console text, what went wrong or None)."""
+def missing_tool():
+    """The first tool a VM run needs that is not installed, or None."""
+    for tool in ["qemu-system-x86_64", "busybox", "cpio", "gzip", "ldd", "strip", "dpkg-deb"]:
+        if not shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"):
+            return tool
+    return None
+
+
+def run_vm(kernel, image, work, timeout, smp=2):
+    """Boots the VM; returns (results port text, console text, what went wrong or None).
+    smp=1 for work that switches between processes all the time (a ptrace
+    tracer and its child): under TCG each wake-up on another vCPU waits for
+    the host to schedule that vCPU's thread."""
     console = os.path.join(work, "console.log")
     report = os.path.join(work, "results.log")
     for f in (console, report):
         if os.path.exists(f):
             os.remove(f)
     cmd = ["nice", "-n", "10", "qemu-system-x86_64",
-           "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "1G",
+           "-accel", "tcg", "-cpu", "max", "-smp", str(smp), "-m", "1G",
            "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
            "-serial", "file:" + console, "-serial", "file:" + report,
            "-kernel", kernel.image, "-initrd", image,
@@ -82,25 +93,36 @@ def run_vm(kernel, image, work, timeout):
     return read(report), read(console), problem
 
 
-def parse_report(text, binaries, names):
-    """{area: Result} from the results port, and the VM's kernel release."""
-    release, outputs, current, rcs = None, {}, None, {}
+def parse_sections(text):
+    """The results port read back: (kernel release, {name: output},
+    {name: stderr} of command entries, {name: exit code} of the entries that
+    ended)."""
+    release, outputs, errors, current, rcs = None, {}, {}, None, {}
     for line in text.splitlines(keepends=True):
         m = MARKER.match(line.rstrip("\n"))
         if not m:
             if current:
-                outputs[current] += line
+                current[1][current[0]] += line
             continue
         what, arg = m.group(1), m.group(2) or ""
         if what == "BEGIN":
             release = arg
         elif what == "TEST-BEGIN":
-            current = arg
-            outputs[current] = ""
+            current = (arg, outputs)
+            outputs[arg] = ""
+        elif what == "STDERR":
+            current = (arg, errors)
+            errors[arg] = ""
         elif what == "TEST-END":
             name, _, rc = arg.partition(" rc=")
             rcs[name] = int(rc)
             current = None
+    return release, outputs, errors, rcs
+
+
+def parse_report(text, binaries, names):
+    """{area: Result} from the results port, and the VM's kernel release."""
+    release, outputs, _, rcs = parse_sections(text)
     results = {}
     for area in binaries:
         if area in rcs:
@@ -140,9 +162,9 @@ def main():
     vm_timeout = int(os.environ.get("SYSBPF_VM_TIMEOUT", "240"))
     test_timeout = int(os.environ.get("SYSBPF_VM_TEST_TIMEOUT", "120"))
 
-    for tool in ["qemu-system-x86_64", "busybox", "cpio", "gzip", "ldd", "strip", "dpkg-deb"]:
-        if not shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"):
-            skip(series.name, f"{tool} is not installed (bash .ci/install-deps installs it)")
+    tool = missing_tool()
+    if tool:
+        skip(series.name, f"{tool} is not installed (bash .ci/install-deps installs it)")
     binaries = {area_name(b): os.path.abspath(b) for b in args.selftests}
     names = {area: test_names(b, run_with) for area, b in binaries.items()}
     os.makedirs(args.work, exist_ok=True)

@@ -1,11 +1,14 @@
 #!/bin/busybox sh
-# /init of the selftest VM: mounts what the selftests use, runs every selftest
-# binary listed in /selftests/list, and reports on the second serial port
-# (ttyS1), away from kernel messages on the console (ttyS0):
+# /init of the selftest VM: mounts what the selftests use, runs every entry
+# of /selftests/list, and reports on the second serial port (ttyS1), away from
+# kernel messages on the console (ttyS0):
 #   @@SYSBPF-VM BEGIN <kernel release>@@
 #   @@SYSBPF-VM TEST-BEGIN <name>@@   the binary's stdout and stderr
+#   @@SYSBPF-VM STDERR <name>@@       (command entries: their stderr, apart)
 #   @@SYSBPF-VM TEST-END <name> rc=<exit code>@@
 #   @@SYSBPF-VM END@@
+# An entry is a line "<name>": the binary /selftests/<name>, or
+# "<name> <shell command>": that command, its stderr reported after its stdout.
 # then powers off. /vm.conf sets TEST_TIMEOUT (seconds per binary).
 /bin/busybox --install -s /bin
 export PATH=/usr/sbin:/sbin:/usr/bin:/bin LD_LIBRARY_PATH=/lib/sysbpf:/lib/foreign HOME=/tmp
@@ -34,12 +37,20 @@ exec 3>/dev/ttyS1
 echo "@@SYSBPF-VM BEGIN $(uname -r)@@" >&3
 cd /tmp
 set -o pipefail # a binary's exit code, not cat's
-for name in $(cat /selftests/list); do
+while read -r name command; do
     echo "@@SYSBPF-VM TEST-BEGIN $name@@" >&3
     # Through a pipe, as under meson: no terminal, so no colour codes.
-    timeout "$TEST_TIMEOUT" "/selftests/$name" </dev/null 2>&1 | cat >&3
-    echo "@@SYSBPF-VM TEST-END $name rc=$?@@" >&3
-done
+    if [ -z "$command" ]; then
+        timeout "$TEST_TIMEOUT" "/selftests/$name" </dev/null 2>&1 | cat >&3
+        rc=$?
+    else
+        timeout "$TEST_TIMEOUT" sh -c "$command" </dev/null 2>/run/stderr | cat >&3
+        rc=$?
+        echo "@@SYSBPF-VM STDERR $name@@" >&3
+        cat /run/stderr >&3
+    fi
+    echo "@@SYSBPF-VM TEST-END $name rc=$rc@@" >&3
+done </selftests/list
 echo "@@SYSBPF-VM END@@" >&3
 exec 3>&- # the last close of the tty waits until its output is sent
 poweroff -f

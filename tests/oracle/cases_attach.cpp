@@ -17,7 +17,7 @@ void query_case(const char *what, int target, bpf_attach_type type)
     reg("attach_flags", &attach_flags, sizeof attach_flags);
     ORACLE_CALL(bpf_prog_query(target, type, 0, &attach_flags, ids, &cnt));
     for (uint32_t &id : ids)
-        id = id_ordinal(id);
+        id = id_ordinal(IdKind::Prog, id);
     emit("cnt=%u attach_flags=%u", cnt, attach_flags);
     dump("ids", ids, sizeof ids);
 }
@@ -121,7 +121,7 @@ void cases_attach()
                 auto *p = ob.apply<struct bpf_prog_query_opts>(s);
                 ORACLE_CALL(bpf_prog_query_opts(fx.cgroup, BPF_CGROUP_INET_EGRESS, p));
                 for (uint32_t &id : prog_ids)
-                    id = id == 0xeeeeeeee ? id : id_ordinal(id);
+                    id = id == 0xeeeeeeee ? id : id_ordinal(IdKind::Prog, id);
                 ob.show(s, sizeof(struct bpf_prog_query_opts));
                 dump("prog_ids", prog_ids, sizeof prog_ids);
                 dump("prog_flags", prog_flags, sizeof prog_flags);

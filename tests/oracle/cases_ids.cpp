@@ -9,8 +9,8 @@ namespace {
 
 void show_prog_info(bpf_prog_info &i)
 {
-    i.id = id_ordinal(i.id);
-    i.btf_id = id_ordinal(i.btf_id);
+    i.id = id_ordinal(IdKind::Prog, i.id);
+    i.btf_id = id_ordinal(IdKind::Btf, i.btf_id);
     i.load_time = 0;
     i.run_time_ns = 0;
     i.run_cnt = 0;
@@ -19,8 +19,8 @@ void show_prog_info(bpf_prog_info &i)
 
 void show_map_info(bpf_map_info &i)
 {
-    i.id = id_ordinal(i.id);
-    i.btf_id = id_ordinal(i.btf_id);
+    i.id = id_ordinal(IdKind::Map, i.id);
+    i.btf_id = id_ordinal(IdKind::Btf, i.btf_id);
     dump("map_info", &i, sizeof i);
 }
 
@@ -142,7 +142,7 @@ void cases_ids_info()
         reg("btf_name", btf_name, sizeof btf_name);
         ORACLE_CALL(bpf_btf_get_info_by_fd(fx.btf, bi, &l));
         emit("len=%u", l);
-        bi->id = id_ordinal(bi->id);
+        bi->id = id_ordinal(IdKind::Btf, bi->id);
         dump("btf_info", bi, sizeof *bi);
         dump("btf_copy", btf_copy, sizeof btf_copy);
         for (int fd : {-1, fx.netns}) {

@@ -235,8 +235,8 @@ void cases_link()
         reg("info", &li, sizeof li);
         reg("len", &len, sizeof len);
         ORACLE_CALL(bpf_link_get_info_by_fd(fd, &li, &len));
-        li.id = id_ordinal(li.id);
-        li.prog_id = id_ordinal(li.prog_id);
+        li.id = id_ordinal(IdKind::Link, li.id);
+        li.prog_id = id_ordinal(IdKind::Prog, li.prog_id);
         li.cgroup.cgroup_id = li.cgroup.cgroup_id ? 1 : 0;
         emit("len=%u", len);
         if (fd == link)

@@ -89,7 +89,7 @@ void cases_misc()
                       fd, flags);
                 reg("buf", buf, sizeof buf);
                 ORACLE_CALL(bpf_task_fd_query(pid == 1 ? 1 : pid, fd, flags, buf, &buf_len, &prog_id, &fd_type, &off, &addr));
-                emit("buf_len=%u prog_id=%u fd_type=%u off=%llu addr=%llu", buf_len, id_ordinal(prog_id), fd_type,
+                emit("buf_len=%u prog_id=%u fd_type=%u off=%llu addr=%llu", buf_len, id_ordinal(IdKind::Prog, prog_id), fd_type,
                      (unsigned long long)off, (unsigned long long)addr);
                 dump("buf", buf, sizeof buf);
             }

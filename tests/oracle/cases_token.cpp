@@ -81,7 +81,7 @@ bool write_file(const char *path, const char *text)
         dir = mnt >= 0 ? openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     }
     if (dir < 0 || !send_fd(sock, dir))
-        _exit(1);
+        _exit(errno > 0 && errno < 256 ? errno : 255); // the refusal, for the record
     _exit(0);
 }
 
@@ -117,15 +117,20 @@ void cases_token()
     if (fs < 0 || !send_fd(sv[0], fs))
         give_up("fsopen(bpf) in the user namespace");
     int bpffs = recv_fd(sv[0]);
-    waitpid(pid, nullptr, 0);
-    if (bpffs < 0)
-        give_up("delegated bpffs (helper outside the namespace)");
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (bpffs < 0) {
+        errno = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+        give_up("delegated bpffs: fsconfig(delegate_*)/fsmount outside the namespace");
+    }
     close(fs);
 
     begin("token create");
     long token = ORACLE_CALL(bpf_token_create(bpffs, nullptr));
-    if (token < 0)
+    if (token < 0) {
+        errno = static_cast<int>(-token); // ORACLE_CALL left its sentinel
         give_up("BPF_TOKEN_CREATE");
+    }
     const unsigned t = static_cast<unsigned>(token);
 
     static const char gpl[] = "GPL";

@@ -1,6 +1,6 @@
 // The oracle driver: sets up a private mount and network namespace and the
 // fixtures, then runs every case under the tracer, writing the record
-// stream to stdout. Usage: oracle-driver CGROUP_DIR [unprivileged|token]
+// stream to stdout. Usage: oracle-driver CGROUP_DIR [unprivileged|token|uninjected]
 #include "driver.hpp"
 
 #include "marker.hpp"
@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,7 +31,7 @@ struct Reg {
     size_t len;
 };
 std::vector<Reg> g_regs;
-std::vector<uint32_t> g_ids;
+std::vector<std::pair<IdKind, uint32_t>> g_ids;
 
 // errno survives: a case's code may emit between a call and its result.
 void marker(long op, long a = 0, long b = 0, long c = 0)
@@ -129,15 +130,19 @@ void text(const char *label, const char *s, size_t max)
     emit_raw(t + "\"");
 }
 
-uint32_t id_ordinal(uint32_t id)
+uint32_t id_ordinal(IdKind kind, uint32_t id)
 {
     if (!id)
         return 0;
-    for (size_t i = 0; i < g_ids.size(); i++)
-        if (g_ids[i] == id)
-            return static_cast<uint32_t>(i + 1);
-    g_ids.push_back(id);
-    return static_cast<uint32_t>(g_ids.size());
+    uint32_t n = 0;
+    for (const auto &k : g_ids)
+        if (k.first == kind) {
+            n++;
+            if (k.second == id)
+                return n;
+        }
+    g_ids.push_back({kind, id});
+    return n + 1;
 }
 
 void result(long r, int e)
@@ -288,6 +293,14 @@ void setup(const char *cgroup_root, const char *what)
     fx.cgroup = open(cgroup_root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (fx.bpffs < 0 || fx.netns < 0 || fx.cgroup < 0)
         fail("open fixture fds");
+    // Before 5.11 BPF memory is charged to RLIMIT_MEMLOCK, per user: the
+    // fixtures are made under no limit where the host allows that, so they
+    // do not depend on what earlier processes left charged, and the limit
+    // the libraries see is put back before the first case.
+    rlimit memlock{};
+    getrlimit(RLIMIT_MEMLOCK, &memlock);
+    const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+    setrlimit(RLIMIT_MEMLOCK, &unlimited);
     fx.array_map = make_map(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
     fx.hash_map = make_map(BPF_MAP_TYPE_HASH, 4, 8, 16, BPF_F_ZERO_SEED);
     fx.prog = make_prog(BPF_PROG_TYPE_SOCKET_FILTER, 0, BPF_CGROUP_INET_INGRESS);
@@ -323,9 +336,10 @@ void setup(const char *cgroup_root, const char *what)
     ia.info.info = reinterpret_cast<uintptr_t>(&bi);
     raw_bpf(BPF_OBJ_GET_INFO_BY_FD, &ia, sizeof ia);
     fx.btf_id = bi.id;
-    id_ordinal(fx.prog_id);
-    id_ordinal(fx.map_id);
-    id_ordinal(fx.btf_id);
+    setrlimit(RLIMIT_MEMLOCK, &memlock);
+    id_ordinal(IdKind::Prog, fx.prog_id);
+    id_ordinal(IdKind::Map, fx.map_id);
+    id_ordinal(IdKind::Btf, fx.btf_id);
 }
 
 const char *g_cgroup;
@@ -377,17 +391,21 @@ void oracle::cases_every_group()
 int main(int argc, char **argv)
 {
     // argv[1]: a cgroup v2 directory the cases may attach to (made and
-    // removed by the caller); argv[2] == "unprivileged": the other run.
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: %s CGROUP_DIR [unprivileged]\n", argv[0]);
+    // removed by the caller); argv[2]: the other runs, or "uninjected": the
+    // privileged run without the injected cases (in a VM, where each one's
+    // fresh process costs most of the time and shows no kernel's answer).
+    const char *mode = argc > 2 ? argv[2] : "";
+    if (argc < 2 || argc > 3 || (*mode && std::strcmp(mode, "unprivileged") != 0 &&
+                                 std::strcmp(mode, "token") != 0 && std::strcmp(mode, "uninjected") != 0)) {
+        std::fprintf(stderr, "usage: %s CGROUP_DIR [unprivileged|token|uninjected]\n", argv[0]);
         return 2;
     }
     oracle::g_cgroup = argv[1];
-    oracle::g_unprivileged = argc > 2 && std::strcmp(argv[2], "unprivileged") == 0;
-    oracle::g_token = argc > 2 && std::strcmp(argv[2], "token") == 0;
+    oracle::g_unprivileged = std::strcmp(mode, "unprivileged") == 0;
+    oracle::g_token = std::strcmp(mode, "token") == 0;
     std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
     int rc = oracle::trace_child(oracle::body, stdout);
-    for (int i = 0; rc == 0 && !oracle::g_unprivileged && !oracle::g_token && i < oracle::injected_case_count(); i++) {
+    for (int i = 0; rc == 0 && !*mode && i < oracle::injected_case_count(); i++) {
         oracle::g_injected = i;
         rc = oracle::trace_child(oracle::injected_body, stdout);
     }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 namespace oracle {
@@ -27,8 +28,10 @@ void reg(const char *name, const void *p, size_t len);
 void inject(std::initializer_list<int> errs);
 // Bytes the caller can read, with pointers into registered buffers named.
 void dump(const char *label, const void *p, size_t len);
-// A kernel id as its order of first sight.
-uint32_t id_ordinal(uint32_t id);
+// A kernel id as its order of first sight among ids of its kind (each kind
+// has its own id space: the same number names a program and a map).
+enum class IdKind { Prog, Map, Btf, Link };
+uint32_t id_ordinal(IdKind kind, uint32_t id);
 // Records a call's return value and errno; sets errno to the sentinel again.
 void result(long r, int e);
 

@@ -1,22 +1,24 @@
 """libbpf 1.7.0, built from Debian's source package, for the oracle.
 
 The source package comes from Debian sid with `apt-get source --download-only`
-through a private apt configuration: one deb-src line made at run time from
-the archive URI in this machine's own apt sources (none is written here), its
-own lists and cache, and Check-Valid-Until off (sid's Release may look
-expired). apt checks the files against the signed Sources index; the orig
-tarball is checked again against ORIG_SHA256. The tarball is kept in
+through selftests/vm/apt_private.py's private apt configuration (a deb-src
+line made at run time from this machine's own apt sources, its own lists in a
+temporary directory, Check-Valid-Until off). apt checks the files against the signed
+Sources index; the orig tarball is checked again against ORIG_SHA256. The tarball is kept in
 ${XDG_CACHE_HOME:-~/.cache}/sysbpf/ so a clean clone does not fetch it again.
 The static library is built with `make -C src` into the build tree.
 """
-import glob
 import hashlib
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "selftests", "vm"))
+import apt_private  # noqa: E402
 
 VERSION = "1.7.0"
 DEBIAN_VERSION = "1.7.0-1"
@@ -46,65 +48,22 @@ def _sha256(path):
     return h.hexdigest()
 
 
-def archive_uri():
-    """The URI of the Debian archive (not the security archive) this machine's
-    apt uses, and the keyring its entry names."""
-    files = glob.glob("/etc/apt/sources.list") + sorted(glob.glob("/etc/apt/sources.list.d/*.list")) \
-        + sorted(glob.glob("/etc/apt/sources.list.d/*.sources"))
-    for path in files:
-        try:
-            text = open(path).read()
-        except OSError:
-            continue
-        if path.endswith(".sources"):
-            for stanza in re.split(r"\n\s*\n", text):
-                fields = {}
-                for line in stanza.splitlines():
-                    if line.startswith("#") or ":" not in line:
-                        continue
-                    k, v = line.split(":", 1)
-                    fields[k.strip().lower()] = v.strip()
-                for uri in fields.get("uris", "").split():
-                    suites = fields.get("suites", "").split()
-                    if uri.rstrip("/").endswith("/debian") and any("-" not in s for s in suites):
-                        return uri, fields.get("signed-by")
-        else:
-            for line in text.splitlines():
-                m = re.match(r"\s*deb(?:-src)?\s+(\[[^\]]*\]\s+)?(\S+)\s+(\S+)", line)
-                if m and m.group(2).rstrip("/").endswith("/debian") and "-" not in m.group(3):
-                    opts = m.group(1) or ""
-                    k = re.search(r"signed-by=(\S+?)[\s\]]", opts)
-                    return m.group(2), (k.group(1) if k else None)
-    return None, None
-
-
 def _download(dest):
-    uri, keyring = archive_uri()
-    if not uri:
-        raise Unavailable("no Debian archive URI in /etc/apt/sources.list*")
-    with tempfile.TemporaryDirectory() as tmp:
-        signed = f"[signed-by={keyring}] " if keyring else ""
-        src_list = os.path.join(tmp, "sources.list")
-        with open(src_list, "w") as f:
-            f.write(f"deb-src {signed}{uri} sid main\n")
-        for d in ("lists/partial", "cache/archives/partial", "get"):
-            os.makedirs(os.path.join(tmp, d))
-        opts = ["-o", f"Dir::Etc::sourcelist={src_list}", "-o", "Dir::Etc::sourceparts=/nonexistent",
-                "-o", f"Dir::State::Lists={tmp}/lists", "-o", f"Dir::Cache={tmp}/cache",
-                "-o", "Acquire::Check-Valid-Until=false", "-q"]
-        r = subprocess.run(["apt-get", *opts, "update"], capture_output=True, text=True, timeout=300)
-        if r.returncode != 0:
-            raise Unavailable("apt-get update (sid deb-src) failed: " + r.stderr.strip()[-300:])
-        r = subprocess.run(["apt-get", *opts, "source", "--download-only", f"libbpf={DEBIAN_VERSION}"],
-                           cwd=os.path.join(tmp, "get"), capture_output=True, text=True, timeout=300)
-        got = os.path.join(tmp, "get", ORIG)
-        if r.returncode != 0 or not os.path.exists(got):
-            raise Unavailable(f"apt-get source libbpf={DEBIAN_VERSION} failed: " + r.stderr.strip()[-300:])
-        if _sha256(got) != ORIG_SHA256:
-            raise Mismatch(f"{ORIG}: sha256 {_sha256(got)} is not the recorded {ORIG_SHA256}")
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        shutil.copy(got, dest + ".part")
-        os.replace(dest + ".part", dest)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            apt = apt_private.Apt("sid", os.path.join(tmp, "apt"), source=True)
+            apt.update()
+            apt.source(f"libbpf={DEBIAN_VERSION}", tmp)
+            got = os.path.join(tmp, ORIG)
+            if not os.path.exists(got):
+                raise Unavailable(f"apt-get source libbpf={DEBIAN_VERSION} gave no {ORIG}")
+            if _sha256(got) != ORIG_SHA256:
+                raise Mismatch(f"{ORIG}: sha256 {_sha256(got)} is not the recorded {ORIG_SHA256}")
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copy(got, dest + ".part")
+            os.replace(dest + ".part", dest)
+    except (apt_private.AptError, OSError, subprocess.SubprocessError) as e:
+        raise Unavailable(str(e)) from e
 
 
 def tarball():

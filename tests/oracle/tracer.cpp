@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -61,7 +62,10 @@ struct State {
     FILE *out;
     std::vector<Buffer> bufs;
     std::vector<long> inject;
-    std::vector<uint32_t> ids; // kernel ids in order of first sight
+    // Kernel ids in order of first sight, per kind: progs, maps, BTF and
+    // links each have their own id space, where the same number means
+    // different objects.
+    std::vector<std::pair<char, uint32_t>> ids;
     // The call in flight (entry seen, exit not yet).
     long nr = -1;
     uint64_t args[6] = {};
@@ -94,15 +98,37 @@ std::string hex(const uint8_t *p, size_t n)
     return s;
 }
 
-std::string id_name(State &st, uint32_t id)
+char id_kind(int cmd)
+{
+    switch (cmd) {
+    case BPF_PROG_GET_FD_BY_ID:
+    case BPF_PROG_GET_NEXT_ID:
+        return 'p';
+    case BPF_MAP_GET_FD_BY_ID:
+    case BPF_MAP_GET_NEXT_ID:
+        return 'm';
+    case BPF_BTF_GET_FD_BY_ID:
+    case BPF_BTF_GET_NEXT_ID:
+        return 'b';
+    default:
+        return 'l';
+    }
+}
+
+std::string id_name(State &st, int cmd, uint32_t id)
 {
     if (!id)
         return "id0";
-    for (size_t i = 0; i < st.ids.size(); i++)
-        if (st.ids[i] == id)
-            return "id#" + std::to_string(i);
-    st.ids.push_back(id);
-    return "id#" + std::to_string(st.ids.size() - 1);
+    const std::pair<char, uint32_t> key{id_kind(cmd), id};
+    size_t n = 0;
+    for (const auto &k : st.ids)
+        if (k.first == key.first) {
+            if (k == key)
+                return std::string(1, key.first) + "id#" + std::to_string(n);
+            n++;
+        }
+    st.ids.push_back(key);
+    return std::string(1, key.first) + "id#" + std::to_string(n);
 }
 
 // attr offsets holding kernel-assigned ids, per command.
@@ -194,7 +220,7 @@ std::string render_attr(State &st, int cmd, const std::vector<uint8_t> &a)
         if (i % 4 == 0 && i + 4 <= a.size() && is_id_slot(cmd, i)) {
             uint32_t v;
             std::memcpy(&v, &a[i], 4);
-            s += "[" + id_name(st, v) + "]";
+            s += "[" + id_name(st, cmd, v) + "]";
             i += 4;
             continue;
         }
