@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include <fcntl.h>
 #include <sched.h>
@@ -85,10 +86,42 @@ bool write_file(const char *path, const char *text)
     _exit(0);
 }
 
+std::string file_text(const char *path)
+{
+    std::string text;
+    if (FILE *f = std::fopen(path, "re")) {
+        char buf[65536];
+        for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
+            text.append(buf, n);
+        std::fclose(f);
+    }
+    return text;
+}
+
+// Why the kernel or the host, not the test, refuses tokens; "" without
+// evidence. The kernel's BTF names every enumerator of enum bpf_cmd.
+std::string refusal_evidence()
+{
+    const std::string btf = file_text("/sys/kernel/btf/vmlinux");
+    if (!btf.empty() && btf.find(std::string("\0BPF_TOKEN_CREATE\0", 18)) == std::string::npos)
+        return "kernel without BPF tokens (6.9+): /sys/kernel/btf/vmlinux has no BPF_TOKEN_CREATE";
+    if (file_text("/proc/sys/user/max_user_namespaces") == "0\n")
+        return "host policy: user.max_user_namespaces is 0";
+    return "";
+}
+
 [[noreturn]] void give_up(const char *step)
 {
-    // The run's record says why; the runner reports it as a skip.
-    emit("token set-up refused: %s: %s", step, strerror(errno));
+    // The run's record says why: with evidence, the runner reports the run as
+    // not run (exit 3); without, as failed.
+    const std::string why = strerror(errno);
+    const std::string evidence = refusal_evidence();
+    if (evidence.empty()) {
+        emit("token set-up failed: %s: %s, and neither the kernel's BTF nor the host's policy says why", step,
+             why.c_str());
+        std::exit(4);
+    }
+    emit("token set-up refused: %s: %s (%s)", step, why.c_str(), evidence.c_str());
     std::exit(3);
 }
 

@@ -12,7 +12,9 @@ compared on the wire (see README.md here).
 """
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -68,7 +70,8 @@ def driver_output(what, rc, out, err):
         why = [l.strip() for l in out.splitlines() if "set-up refused" in l]
         raise SetupRefused(why[-1] if why else err.strip())
     if rc != 0:
-        raise RuntimeError(f"{what} exited {rc}:\n{err[-2000:]}")
+        failed = [l.strip() for l in out.splitlines() if "set-up failed" in l]
+        raise RuntimeError(f"{what} exited {rc}:\n{''.join(l + chr(10) for l in failed)}{err[-2000:]}")
     return out
 
 
@@ -217,12 +220,47 @@ def main():
 
     if not args.no_mutants:
         checks_failed += check_mutants(args, built, records["privileged"][0], entries)
+    token_checks = 0
+    if "token" in records:
+        token_checks = 1
+        checks_failed += not check_token_failure_needs_evidence(built.sysbpf, args.work)
     print(f"oracle wall time: {time.monotonic() - started:.0f} s")
     # The closing line every test binary prints (.ci/summarize adds them up):
     # cases compared, plus the broken-candidate and list checks.
-    passed = counts["identical"] + counts["deliberate"] + checked + len(MUTANTS) - checks_failed
+    passed = counts["identical"] + counts["deliberate"] + checked + len(MUTANTS) + token_checks - checks_failed
     print(f"{passed} passed, {counts['unexplained'] + checks_failed} failed, {skipped} skipped")
     return 1 if counts["unexplained"] or checks_failed else 0
+
+
+def check_token_failure_needs_evidence(exe, work):
+    """Companion of the token run's skip: a set-up refused on a kernel that
+    has tokens, with no host policy to name, fails the run. A chroot makes it
+    so here: the kernel refuses a user namespace to a chrooted process."""
+    root = tempfile.mkdtemp(prefix="chroot-", dir=work)
+    cg = os.path.join(cgroup2_root(), f"sysbpf-oracle-{os.getpid()}-chroot")
+    script = ('mount --make-rprivate / && mount --bind "$1" "$1" && mkdir -p "$1/proc" "$1/sys" "$1/tmp" && '
+              'mount --rbind /proc "$1/proc" && mount --rbind /sys "$1/sys" && '
+              'exec chroot "$1" /oracle-driver "$2" token')
+    try:
+        shutil.copy(exe, os.path.join(root, "oracle-driver"))
+        os.mkdir(cg)
+        r = drivers.run(["unshare", "-m", "sh", "-c", script, "sh", root, cg], timeout=120)
+        driver_output("the token run in a chroot", r.returncode, r.stdout, r.stderr)
+        print("FAIL: the token run in a chroot ran; the companion proves nothing")
+        return False
+    except SetupRefused as e:
+        print(f"FAIL: the token run in a chroot was taken for the kernel's refusal: {e}")
+        return False
+    except RuntimeError as e:
+        if "token set-up failed: unshare(CLONE_NEWUSER)" not in str(e):
+            print(f"FAIL: the token run in a chroot failed otherwise: {e}")
+            return False
+        print("token run in a chroot (user namespace refused, no evidence why): reported as failed")
+        return True
+    finally:
+        if os.path.isdir(cg):
+            os.rmdir(cg)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def check_mutants(args, built, lib_out, entries):
