@@ -16,6 +16,9 @@ std::atomic<detail::Raise> detail::g_raise{detail::Raise::NotYet};
 
 namespace {
 
+// Set once a name probe has loaded: the kernel takes names, and a later
+// E2BIG is the caller's own (libbpf, too, probes once per process).
+std::atomic<bool> g_names_accepted{false};
 enum class Memcg : int { Unknown, Charged, Memlock };
 std::atomic<Memcg> g_memcg{Memcg::Unknown};
 // rlim_t, as libbpf keeps it: RLIM_INFINITY must survive where size_t is
@@ -66,7 +69,12 @@ void note_names_refused() noexcept
 bool prog_names_refused_by_probe() noexcept
 {
     constexpr kernel::Insn kMovR0Zero{0xb7, 0, 0, 0, 0}; // r0 = 0
-    if (load_probe(kMovR0Zero, "sysbpf_namechk", 5) != -E2BIG) // libbpf: load attempts
+    if (g_names_accepted.load(std::memory_order_relaxed))
+        return false;
+    const long r = load_probe(kMovR0Zero, "sysbpf_namechk", 5); // libbpf: load attempts
+    if (r == 0)
+        g_names_accepted.store(true, std::memory_order_relaxed);
+    if (r != -E2BIG)
         return false;
     note_names_refused();
     return true;
@@ -118,6 +126,7 @@ bool raise_memlock_after_eperm(MemlockTicket ticket) noexcept
 void reset_for_tests() noexcept
 {
     detail::g_names_refused = false;
+    g_names_accepted = false;
     g_memcg = Memcg::Unknown;
     detail::g_raise = detail::Raise::NotYet;
     g_memlock_rlim = RLIM_INFINITY;

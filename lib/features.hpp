@@ -28,7 +28,8 @@ void note_names_refused() noexcept;
 // filter, as libbpf's name probe does, to tell a kernel without object names
 // (< 4.15, which sees non-zero bytes past the attr it knows) from a real E2BIG.
 // When names are refused, notes it and returns true. Any other answer,
-// including one the probe cannot interpret, returns false.
+// including one the probe cannot interpret, returns false. Once a probe has
+// loaded, returns false without probing again.
 bool prog_names_refused_by_probe() noexcept;
 
 // libbpf_set_memlock_rlim(): -EBUSY once the limit has been raised.

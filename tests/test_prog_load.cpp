@@ -598,6 +598,26 @@ TEST_CASE("prog_load: E2BIG not caused by the name is returned after one probe")
     k.then_return(5);
     CHECK(load(nullptr, "named") == 5);
     CHECK(std::string(k.attr<ProgLoadAttr>(2).prog_name) == "named");
+    // Learned: a later E2BIG is returned as is, without a second probe.
+    k.then_return(-E2BIG);
+    CHECK(load(nullptr, "named") == -E2BIG);
+    CHECK(errno == E2BIG);
+    CHECK(k.calls.size() == 4);
+}
+
+TEST_CASE("prog_load: a name probe that did not load is tried again at the next E2BIG")
+{
+    FakeKernel k;
+    k.then_return(-E2BIG);
+    k.then_return(-EPERM); // the probe, refused: it tells nothing
+    CHECK(load(nullptr, "named") == -E2BIG);
+    CHECK(k.calls.size() == 2);
+    k.then_return(-E2BIG);
+    k.then_return(-EPERM);
+    CHECK(load(nullptr, "named") == -E2BIG);
+    CHECK(k.calls.size() == 4);
+    CHECK(k.calls[3].cmd == BPF_PROG_LOAD);
+    CHECK(k.attr<ProgLoadAttr>(3).insn_cnt == 2);
 }
 
 TEST_CASE("prog_load: E2BIG for a nameless load gets no probe")
