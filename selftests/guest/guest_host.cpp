@@ -6,13 +6,14 @@
 // on stdout where the test needs it.
 #include <bpf/bpf.h>
 
+#include "kernel_helpers.hpp"
+
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <string>
@@ -34,16 +35,6 @@ void calls(int n)
 {
     for (int i = 0; i < n; i++)
         call();
-}
-
-int open_fds()
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (dirent *e = readdir(d))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n - 1; // the directory's own fd
 }
 
 std::atomic<int> g_handler_calls{0};
@@ -120,7 +111,7 @@ int main(int argc, char **argv)
     } else if (a == "bad-pointer") {
         bpf_obj_get(reinterpret_cast<const char *>(1));
     } else if (a == "dlopen") { // N LIB: N load/unload cycles of another copy
-        const int before = open_fds();
+        const int before = selftest::open_fd_count();
         for (int i = 0; i < n; i++) {
             void *h = dlopen(argv[3], RTLD_NOW | RTLD_LOCAL);
             if (!h) {
@@ -129,7 +120,7 @@ int main(int argc, char **argv)
             }
             dlclose(h);
         }
-        printf("fds %d %d\n", before, open_fds());
+        printf("fds %d %d\n", before, selftest::open_fd_count());
     } else if (a == "signal") { // N: until N calls from a SIGALRM handler
         struct sigaction sa{};
         sa.sa_handler = on_alarm;

@@ -10,12 +10,13 @@
 //   exec A N            A creates, then exec "create N"
 #include <bpf/bpf.h>
 
+#include "kernel_helpers.hpp"
+
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <linux/filter.h>
 #include <pthread.h>
 #include <string>
@@ -24,17 +25,6 @@
 #include <vector>
 
 namespace {
-
-int open_fds()
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
-}
 
 // '.' or the errno's name; "BAD" when the return and errno disagree.
 std::string token(int ret, int err)
@@ -87,7 +77,7 @@ int main(int argc, char **argv)
         return 2;
     const std::string what = argv[1];
     const int a = std::atoi(argv[2]);
-    const int fds = open_fds();
+    const int fds = selftest::open_fd_count();
     if (what == "create") {
         std::printf("create: %s\n", create(a).c_str());
     } else if (what == "mixed") {
@@ -158,6 +148,6 @@ int main(int argc, char **argv)
     } else {
         return 2;
     }
-    std::printf("fds: %s\n", open_fds() == fds ? "same" : "CHANGED");
+    std::printf("fds: %s\n", selftest::open_fd_count() == fds ? "same" : "CHANGED");
     return 0;
 }

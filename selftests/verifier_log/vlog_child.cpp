@@ -12,13 +12,13 @@
 //     is kept (a broken library's leak, for the fd check's companion)
 //   planted TARGET: vlog::plant() in $SYSBPF_VERIFIER_LOG, then as nolog
 #include "vlog_common.hpp"
+#include "kernel_helpers.hpp"
 
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <dlfcn.h>
 #include <string>
 #include <sys/syscall.h>
@@ -28,17 +28,6 @@ namespace {
 
 int g_loads = 0;
 int g_fail_first = 0; // 1: fail the first load; 2: fail it after the kernel loaded it
-
-int open_fds()
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
-}
 
 } // namespace
 
@@ -76,7 +65,7 @@ int main(int argc, char **argv)
             return 3;
     }
     g_fail_first = what == "flaky" ? 1 : what == "flaky-leak" ? 2 : 0;
-    const int fds = open_fds();
+    const int fds = selftest::open_fd_count();
     int r;
     errno = 0;
     if (what == "btf") {
@@ -102,6 +91,6 @@ int main(int argc, char **argv)
     for (unsigned char c : log)
         sum = sum * 31 + c;
     std::printf("ret %d errno %d log_true_size %u log_sum %lu loads %d fds %s\n", r, err,
-                o.log_true_size, sum, loads, open_fds() == fds ? "same" : "CHANGED");
+                o.log_true_size, sum, loads, selftest::open_fd_count() == fds ? "same" : "CHANGED");
     return 0;
 }
