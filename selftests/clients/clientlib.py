@@ -121,9 +121,20 @@ class Scenario:
             raise Skip(f"{tool} is not installed (bash .ci/install-deps installs it)")
         return path
 
-    def links_libbpf(self, path):
-        out = subprocess.run(["ldd", path], capture_output=True, text=True).stdout
-        return "libbpf.so.1" in out
+    def require_client(self, tool):
+        """The installed tool, which must link libbpf.so.1 for a preload to
+        serve its bpf.h calls."""
+        path = self.require_tool(tool)
+        if "libbpf.so.1" not in subprocess.run(["ldd", path], capture_output=True, text=True).stdout:
+            raise Skip(f"{path} does not link libbpf.so.1 (ldd): a preload cannot serve its bpf.h calls")
+        return path
+
+    @staticmethod
+    def require_object(path, name):
+        """A BPF object this build made with clang."""
+        if not path or not os.path.exists(path):
+            raise Skip(f"{name} was not built: clang missing at configure time")
+        return path
 
     def sh(self, *argv, check=True):
         """A setup command (never preloaded)."""

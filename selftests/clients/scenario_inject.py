@@ -19,18 +19,14 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clientlib  # noqa: E402
-from clientlib import Skip  # noqa: E402
 
 DEV, PEER = "sbinj0", "sbinj1"
 
 
 def scenario(s):
     obj, tool = sys.argv[3], os.path.abspath(sys.argv[4])
-    ip = s.require_tool("ip")
-    if not s.links_libbpf(ip):
-        raise Skip(f"{ip} does not link libbpf.so.1 (ldd): a preload cannot serve its bpf.h calls")
-    if not obj or not os.path.exists(obj):
-        raise Skip("net_hooks.bpf.o was not built: clang missing at configure time")
+    s.require_client("ip")
+    s.require_object(obj, "net_hooks.bpf.o")
     s.veth_pair(DEV, PEER)
     attach = ["ip", "link", "set", "dev", DEV, "xdp", "obj", obj, "sec", "xdp"]
 
@@ -68,9 +64,7 @@ def scenario(s):
     print(f"  stats: {' '.join(rows[0])}")
     s.checks += 5
 
-    bad = sys.argv[5]
-    if not bad or not os.path.exists(bad):
-        raise Skip("rejected.bpf.o was not built: clang missing at configure time")
+    bad = s.require_object(sys.argv[5], "rejected.bpf.o")
     logs = os.path.join(s.tmp, "vlog")
     os.mkdir(logs)
     env = clientlib.plain_env()

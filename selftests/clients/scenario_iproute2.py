@@ -13,7 +13,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clientlib  # noqa: E402
-from clientlib import Skip  # noqa: E402
 
 DEV, PEER = "sbip0", "sbip1"
 
@@ -26,12 +25,9 @@ def normalize(text):
 
 def scenario(s):
     obj = sys.argv[3]
-    ip, tc = s.require_tool("ip"), s.require_tool("tc")
-    for tool in (ip, tc):
-        if not s.links_libbpf(tool):
-            raise Skip(f"{tool} does not link libbpf.so.1 (ldd): a preload cannot serve its bpf.h calls")
-    if not obj or not os.path.exists(obj):
-        raise Skip("net_hooks.bpf.o was not built: clang missing at configure time")
+    s.require_client("ip")
+    s.require_client("tc")
+    s.require_object(obj, "net_hooks.bpf.o")
     s.veth_pair(DEV, PEER)
 
     def xdp(preload):

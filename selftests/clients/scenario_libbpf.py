@@ -34,8 +34,7 @@ def scenario(s):
     lib, script, loader, obj = sys.argv[1:5]
     if not loader or not os.path.exists(loader):
         raise Skip("libbpf_loader was not built: libbpf-dev (pkg-config libbpf) missing at configure time")
-    if not obj or not os.path.exists(obj):
-        raise Skip("packet_stats.bpf.o was not built: clang missing at configure time")
+    s.require_object(obj, "packet_stats.bpf.o")
     pins = os.path.join(s.tmp, "bpffs")
 
     def fresh_bpffs():

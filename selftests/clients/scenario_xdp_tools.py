@@ -13,7 +13,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clientlib  # noqa: E402
-from clientlib import Skip  # noqa: E402
 
 DEV, PEER = "sbxdp0", "sbxdp1"
 
@@ -26,11 +25,8 @@ def status_line(run):
 
 def scenario(s):
     obj = sys.argv[3]
-    loader = s.require_tool("xdp-loader")
-    if not s.links_libbpf(loader):
-        raise Skip(f"{loader} does not link libbpf.so.1 (ldd): a preload cannot serve its bpf.h calls")
-    if not obj or not os.path.exists(obj):
-        raise Skip("net_hooks.bpf.o was not built: clang missing at configure time")
+    loader = s.require_client("xdp-loader")
+    s.require_object(obj, "net_hooks.bpf.o")
     s.veth_pair(DEV, PEER)
     # Private to this test's mount namespace: hides nothing outside it.
     s.mount_bpffs("/sys/fs/bpf")
