@@ -283,18 +283,17 @@ def kernel_in(release, scope):
     return older if m.group(1) == "<" else not older
 
 
-def compare(lib_text, ours_text, entries, release=None):
+def compare(lib_text, ours_text, entries, release):
     """Returns (counts, details): counts of identical/deliberate/unexplained
     cases (setup excluded) and, per difference, (case, kind, rules or diff).
-    release: the kernel the records come from; an entry whose kernels column
-    does not cover it explains nothing there."""
+    entries: read_entries(); release: the kernel the records come from, where
+    an entry whose kernels column does not cover it explains nothing."""
     lo, lc = split_cases(lib_text)
     oo, oc = split_cases(ours_text)
     if lo != oo:
         missing = [n for n in lo if n not in oc] + [n for n in oo if n not in lc]
         return None, [("(case list)", "unexplained", f"case lists differ: {missing[:5]}")]
-    rules = [(i, RULES[i]) for i in RULES if i in entries
-             and (release is None or not isinstance(entries, dict) or kernel_in(release, entries[i]))]
+    rules = [(i, RULES[i]) for i in RULES if i in entries and kernel_in(release, entries[i])]
     ctx = {"libbpf_names_refused": libbpf_names_refused(lib_text.splitlines())}
     counts = {"identical": 0, "deliberate": 0, "unexplained": 0}
     details = []
