@@ -107,16 +107,4 @@ std::uint32_t VmlinuxBtf::struct_size(std::uint32_t id) const
     return k == kBtfKindStruct || k == 5 /* UNION */ ? t.size_or_type : 0;
 }
 
-bool VmlinuxBtf::enum_has(std::uint32_t id, const std::string &value) const
-{
-    Type t = type(id);
-    if (kind_of(t.info) != kBtfKindEnum)
-        return false;
-    // struct btf_enum: name_off u32, val s32, after the common part.
-    for (std::uint32_t i = 0; i < vlen_of(t.info); i++)
-        if (str(load<std::uint32_t>(data_, offsets_[id] + 12 + 8 * i)) == value)
-            return true;
-    return false;
-}
-
 } // namespace vmlinux_btf

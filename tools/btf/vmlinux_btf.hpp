@@ -11,7 +11,6 @@ namespace vmlinux_btf {
 
 // BTF kinds used by the tests.
 constexpr unsigned kBtfKindStruct = 4;
-constexpr unsigned kBtfKindEnum = 6;
 constexpr unsigned kBtfKindFunc = 12;
 
 class VmlinuxBtf {
@@ -25,9 +24,6 @@ public:
 
     // Byte size of STRUCT/UNION `id` (0 for other kinds).
     std::uint32_t struct_size(std::uint32_t id) const;
-
-    // Whether ENUM `id` has an enumerator named `value`.
-    bool enum_has(std::uint32_t id, const std::string &value) const;
 
 private:
     struct Type {
